@@ -1,0 +1,93 @@
+// Builds the three bundles: extension host, language server and webview.
+//   node esbuild.mjs               development build (sourcemaps)
+//   node esbuild.mjs --production  minified, no sourcemaps (what `npm run package` ships)
+//   node esbuild.mjs --watch       rebuild on change
+import * as esbuild from 'esbuild';
+import sveltePlugin from 'esbuild-svelte';
+import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = dirname(fileURLToPath(import.meta.url));
+const production = process.argv.includes('--production');
+const watch = process.argv.includes('--watch');
+const require = createRequire(import.meta.url);
+
+const common = {
+  bundle: true,
+  minify: production,
+  sourcemap: production ? false : 'linked',
+  metafile: true,
+  logLevel: 'info',
+  legalComments: production ? 'none' : 'inline',
+  define: { 'process.env.NODE_ENV': production ? '"production"' : '"development"' },
+};
+
+/** @type {esbuild.BuildOptions[]} */
+const builds = [
+  {
+    ...common,
+    // The extension host bundle is what loads at activation: keep it small.
+    // Heavy modules (the language client, the Anthropic SDK, sql.js, simple-git)
+    // are separate entry points required on first use, never imported here.
+    entryPoints: {
+      extension: 'extension/src/vscode/extension.ts',
+      lspClient: 'extension/src/vscode/lsp/lspClient.ts',
+    },
+    outdir: 'dist',
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    external: ['vscode'],
+  },
+  {
+    ...common,
+    entryPoints: { server: 'language-server/src/server.ts' },
+    outdir: 'dist',
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+  },
+  {
+    ...common,
+    entryPoints: { main: 'webview/src/main.ts' },
+    outdir: 'dist/webview',
+    platform: 'browser',
+    format: 'iife',
+    target: 'es2022',
+    mainFields: ['svelte', 'browser', 'module', 'main'],
+    conditions: ['svelte', 'browser'],
+    plugins: [
+      sveltePlugin({
+        // Svelte 5 strips `lang="ts"` types itself; type-checking is svelte-check's job.
+        compilerOptions: { css: 'external', dev: !production },
+      }),
+    ],
+  },
+];
+
+function copyAssets() {
+  mkdirSync(join(root, 'dist'), { recursive: true });
+  // sql.js loads its wasm from next to the bundle at first use (the studio DB).
+  copyFileSync(require.resolve('sql.js/dist/sql-wasm.wasm'), join(root, 'dist', 'sql-wasm.wasm'));
+}
+
+function writeMetafile(results) {
+  const merged = { inputs: {}, outputs: {} };
+  for (const r of results) {
+    Object.assign(merged.inputs, r.metafile.inputs);
+    Object.assign(merged.outputs, r.metafile.outputs);
+  }
+  writeFileSync(join(root, 'dist', 'meta.json'), JSON.stringify(merged));
+}
+
+if (watch) {
+  copyAssets();
+  for (const options of builds) await (await esbuild.context(options)).watch();
+  console.log('[esbuild] watching for changes');
+} else {
+  const results = await Promise.all(builds.map((b) => esbuild.build(b)));
+  copyAssets();
+  writeMetafile(results);
+}

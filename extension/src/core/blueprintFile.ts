@@ -1,0 +1,116 @@
+/**
+ * Reading a blueprint file's text into either a valid blueprint or a list of
+ * problems that name the JSON path and, where known, the line and column.
+ * Pure: the caller does the I/O.
+ */
+import { parse as parseJsonc, printParseErrorCode, type ParseError } from 'jsonc-parser';
+import type * as z from 'zod';
+import { Blueprint, isValidSlug, MAX_SLUG_LENGTH } from './blueprint';
+
+export interface BlueprintProblem {
+  /** JSON path such as `$.sections.dataModel.status`; `$` for the whole file. */
+  path: string;
+  message: string;
+  /** 1-based position of a syntax error, when the problem is one. */
+  line?: number;
+  column?: number;
+}
+
+export type BlueprintParseResult =
+  | { ok: true; blueprint: Blueprint }
+  | { ok: false; problems: BlueprintProblem[] };
+
+export function jsonPath(path: ReadonlyArray<PropertyKey>): string {
+  let out = '$';
+  for (const key of path) {
+    if (typeof key === 'number') out += `[${key}]`;
+    else if (typeof key === 'string' && /^[A-Za-z_$][\w$]*$/.test(key)) out += `.${key}`;
+    else out += `[${JSON.stringify(String(key))}]`;
+  }
+  return out;
+}
+
+export function problemsFromZod(error: z.ZodError): BlueprintProblem[] {
+  return error.issues.map((issue) => {
+    // An unknown key is reported on the parent object; name the key itself so
+    // the user can find it.
+    if (issue.code === 'unrecognized_keys') {
+      return {
+        path: jsonPath([...issue.path, issue.keys[0] ?? '']),
+        message: `unknown key${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `"${k}"`).join(', ')}`,
+      };
+    }
+    return { path: jsonPath(issue.path), message: issue.message };
+  });
+}
+
+function positionOf(text: string, offset: number): { line: number; column: number } {
+  let line = 1;
+  let lineStart = 0;
+  for (let i = 0; i < offset && i < text.length; i++) {
+    if (text.charCodeAt(i) === 10) {
+      line++;
+      lineStart = i + 1;
+    }
+  }
+  return { line, column: offset - lineStart + 1 };
+}
+
+export function parseBlueprintText(text: string): BlueprintParseResult {
+  if (text.trim() === '') return { ok: false, problems: [{ path: '$', message: 'the file is empty' }] };
+  const errors: ParseError[] = [];
+  // Strict JSON: no comments, no trailing commas, as other tools will read it too.
+  const data: unknown = parseJsonc(text, errors, { allowTrailingComma: false, disallowComments: true });
+  if (errors.length > 0) {
+    return {
+      ok: false,
+      problems: errors.map((e) => ({
+        path: '$',
+        message: `JSON syntax error: ${printParseErrorCode(e.error)}`,
+        ...positionOf(text, e.offset),
+      })),
+    };
+  }
+  const result = Blueprint.safeParse(data);
+  return result.success ? { ok: true, blueprint: result.data } : { ok: false, problems: problemsFromZod(result.error) };
+}
+
+/** Pretty-printed with a stable key order (the schema's), ending in a newline. */
+export function serializeBlueprint(bp: Blueprint): string {
+  return JSON.stringify(Blueprint.parse(bp), null, 2) + '\n';
+}
+
+/** Where blueprint files live, relative to the workspace folder. */
+export const BLUEPRINTS_DIR = '.orchard/blueprints';
+
+/** The slug of a blueprint file name (`todo-sharing.json` -> `todo-sharing`), or undefined if it is not one. */
+export function slugOfFileName(fileName: string): string | undefined {
+  return fileName.endsWith('.json') ? fileName.slice(0, -'.json'.length) : undefined;
+}
+
+export type FileEntry =
+  | { ok: true; slug: string; file: string; blueprint: Blueprint }
+  | { ok: false; slug: string; file: string; problems: BlueprintProblem[] };
+
+/**
+ * One blueprint file as the Plan pane shows it. `file` is the path relative to
+ * the workspace folder, used in messages so the user can find the file.
+ */
+export function blueprintEntry(slug: string, text: string): FileEntry {
+  const file = `${BLUEPRINTS_DIR}/${slug}.json`;
+  if (!isValidSlug(slug)) {
+    return {
+      ok: false,
+      slug,
+      file,
+      problems: [
+        {
+          path: '$',
+          message: `the file name "${slug}.json" is not a valid blueprint name: use lowercase letters, digits, "-" and "_" (at most ${MAX_SLUG_LENGTH} characters)`,
+        },
+      ],
+    };
+  }
+  const parsed = parseBlueprintText(text);
+  return parsed.ok ? { ok: true, slug, file, blueprint: parsed.blueprint } : { ok: false, slug, file, problems: parsed.problems };
+}

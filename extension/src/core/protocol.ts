@@ -1,0 +1,100 @@
+/**
+ * The host <-> webview protocol: the one module both sides import.
+ * Every message is validated with these schemas where it arrives; anything
+ * that does not parse is logged and dropped, never acted on.
+ */
+import * as z from 'zod';
+import { Blueprint, MAX_SLUG_LENGTH } from './blueprint';
+
+/** Which surface a webview instance is: the Studio panel or the sidebar Architect view. */
+export const WebviewKind = z.enum(['studio', 'architect']);
+export type WebviewKind = z.infer<typeof WebviewKind>;
+
+/**
+ * A blueprint file's name without `.json`. Entries may carry a name that is not
+ * a valid slug (the file is then shown as invalid), so this only rules out
+ * what could escape the blueprints folder. The host acts only on slugs it knows.
+ */
+const Slug = z
+  .string()
+  .min(1)
+  .max(MAX_SLUG_LENGTH + 40)
+  .refine((s) => !/[/\\]/.test(s) && s !== '.' && s !== '..', 'not a blueprint name');
+
+export const BlueprintProblemMsg = z.strictObject({
+  path: z.string(),
+  message: z.string(),
+  line: z.number().int().positive().optional(),
+  column: z.number().int().positive().optional(),
+});
+
+/** One `.orchard/blueprints/*.json` file as the host read it. */
+export const BlueprintEntry = z.discriminatedUnion('ok', [
+  z.strictObject({ ok: z.literal(true), slug: Slug, file: z.string(), blueprint: Blueprint }),
+  z.strictObject({ ok: z.literal(false), slug: Slug, file: z.string(), problems: z.array(BlueprintProblemMsg).min(1) }),
+]);
+export type BlueprintEntry = z.infer<typeof BlueprintEntry>;
+
+// ---- host -> webview -------------------------------------------------------
+
+export const HostToWebview = z.discriminatedUnion('type', [
+  /** Sent in answer to `ready`: what this surface is and the workspace's state. */
+  z.strictObject({
+    type: z.literal('init'),
+    kind: WebviewKind,
+    workspaceName: z.string().nullable(),
+    trusted: z.boolean(),
+    apiKeySet: z.boolean(),
+  }),
+  /** The whole list of blueprint files, sent on `ready` and whenever one changes on disk. */
+  z.strictObject({
+    type: z.literal('blueprints/snapshot'),
+    folderOpen: z.boolean(),
+    entries: z.array(BlueprintEntry),
+  }),
+  z.strictObject({ type: z.literal('apiKey/status'), set: z.boolean() }),
+  /** Ask the Studio to show a blueprint (after it was created, or picked from a command). */
+  z.strictObject({ type: z.literal('blueprint/reveal'), slug: Slug }),
+  /** The outcome of a request, for the surface that made it. */
+  z.strictObject({ type: z.literal('notice'), level: z.enum(['info', 'error']), text: z.string() }),
+]);
+export type HostToWebview = z.infer<typeof HostToWebview>;
+
+// ---- webview -> host -------------------------------------------------------
+
+export const WebviewToHost = z.discriminatedUnion('type', [
+  /** The webview has mounted and listens; the host answers with `init` and a snapshot. */
+  z.strictObject({ type: z.literal('ready') }),
+  z.strictObject({
+    type: z.literal('blueprint/create'),
+    featureName: z.string().trim().min(1, 'a feature name is required').max(120),
+    summary: z.string().max(2000),
+  }),
+  /** Open the blueprint's JSON file in an editor. */
+  z.strictObject({ type: z.literal('blueprint/openFile'), slug: Slug }),
+  z.strictObject({ type: z.literal('build/request'), slug: Slug }),
+  z.strictObject({ type: z.literal('apiKey/set') }),
+  z.strictObject({ type: z.literal('studio/open'), slug: Slug.optional() }),
+]);
+export type WebviewToHost = z.infer<typeof WebviewToHost>;
+
+export type ParsedMessage<T> = { ok: true; message: T } | { ok: false; reason: string };
+
+function parseWith<T>(schema: z.ZodType<T>, raw: unknown): ParsedMessage<T> {
+  const result = schema.safeParse(raw);
+  if (result.success) return { ok: true, message: result.data };
+  const issue = result.error.issues[0];
+  const where = issue && issue.path.length > 0 ? issue.path.join('.') : 'message';
+  return { ok: false, reason: `${where}: ${issue?.message ?? 'invalid'}` };
+}
+
+export const parseWebviewMessage = (raw: unknown) => parseWith(WebviewToHost, raw);
+export const parseHostMessage = (raw: unknown) => parseWith(HostToWebview, raw);
+
+/** Persisted by the webview through `setState` and handed back on restore. */
+export const StudioViewState = z.object({
+  selectedSlug: z.string().nullable().default(null),
+  /** Pane widths as fractions of the Studio's width, chat / plan / preview. */
+  paneSizes: z.tuple([z.number(), z.number(), z.number()]).default([0.3, 0.35, 0.35]),
+});
+export type StudioViewState = z.infer<typeof StudioViewState>;

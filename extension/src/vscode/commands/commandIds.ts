@@ -1,0 +1,21 @@
+/**
+ * Command ids, declared once. package.json contributes the same ids; the
+ * unit test `packageJson.test.ts` checks the two stay in sync.
+ */
+export const CommandId = {
+  openStudio: 'orchard.openStudio',
+  setApiKey: 'orchard.setApiKey',
+  clearApiKey: 'orchard.clearApiKey',
+  approveAgentChanges: 'orchard.approveAgentChanges',
+  newBlueprint: 'orchard.newBlueprint',
+  buildBlueprint: 'orchard.buildBlueprint',
+  showLog: 'orchard.showLog',
+} as const;
+export type CommandId = (typeof CommandId)[keyof typeof CommandId];
+
+export const ViewId = {
+  container: 'orchard',
+  architect: 'orchard.architect',
+  operations: 'orchard.operations',
+  studioPanel: 'orchard.studio',
+} as const;

@@ -1,0 +1,72 @@
+import * as vscode from 'vscode';
+import { ViewId } from '../commands/commandIds';
+import { log } from '../log';
+import { webviewHtml, webviewOptions } from './webviewHtml';
+import { WebviewSession, type SessionServices } from './webviewSession';
+
+/**
+ * The Studio: one webview panel beside the editor with the Chat, Plan and
+ * Preview panes. At most one exists; opening it again reveals it.
+ *
+ * It is restored after a reload by the panel serializer. The webview keeps its
+ * own state (selected blueprint, pane sizes) with getState/setState, so the
+ * panel does not need retainContextWhenHidden and its memory is freed when hidden.
+ */
+export class StudioPanel implements vscode.Disposable {
+  private static current: StudioPanel | undefined;
+
+  static show(extensionUri: vscode.Uri, services: SessionServices, slug?: string): StudioPanel {
+    const existing = StudioPanel.current;
+    if (existing) {
+      existing.panel.reveal(undefined, false);
+      if (slug) existing.session.reveal(slug);
+      return existing;
+    }
+    const panel = vscode.window.createWebviewPanel(
+      ViewId.studioPanel,
+      'Orchard Studio',
+      { viewColumn: vscode.ViewColumn.Beside, preserveFocus: false },
+      webviewOptions(extensionUri),
+    );
+    const studio = new StudioPanel(panel, extensionUri, services);
+    if (slug) studio.session.reveal(slug);
+    return studio;
+  }
+
+  static registerSerializer(extensionUri: vscode.Uri, services: SessionServices): vscode.Disposable {
+    return vscode.window.registerWebviewPanelSerializer(ViewId.studioPanel, {
+      async deserializeWebviewPanel(panel: vscode.WebviewPanel) {
+        // The state the webview saved comes back to it through getState(); nothing to pass here.
+        panel.webview.options = webviewOptions(extensionUri);
+        StudioPanel.current?.dispose();
+        new StudioPanel(panel, extensionUri, services);
+      },
+    });
+  }
+
+  private readonly session: WebviewSession;
+  private readonly disposables: vscode.Disposable[] = [];
+
+  private constructor(
+    private readonly panel: vscode.WebviewPanel,
+    extensionUri: vscode.Uri,
+    services: SessionServices,
+  ) {
+    StudioPanel.current = this;
+    panel.iconPath = vscode.Uri.joinPath(extensionUri, 'media', 'orchard.svg');
+    this.session = new WebviewSession(panel.webview, 'studio', services);
+    panel.webview.html = webviewHtml(panel.webview, extensionUri, 'studio');
+    this.disposables.push(this.session, panel.onDidDispose(() => this.dispose()));
+    log().info('Studio opened');
+  }
+
+  dispose(): void {
+    if (StudioPanel.current === this) StudioPanel.current = undefined;
+    for (const d of this.disposables.splice(0)) d.dispose();
+    this.panel.dispose();
+  }
+
+  static disposeCurrent(): void {
+    StudioPanel.current?.dispose();
+  }
+}

@@ -1,0 +1,124 @@
+import * as vscode from 'vscode';
+import type { FileEntry } from '../../core/blueprintFile';
+import { parseWebviewMessage, type HostToWebview, type WebviewKind, type WebviewToHost } from '../../core/protocol';
+import type { BlueprintIndex } from '../blueprints/blueprintIndex';
+import { createBlueprintFile } from '../blueprints/createBlueprint';
+import { CommandId } from '../commands/commandIds';
+import { log } from '../log';
+import type { ApiKeyStore } from '../secrets';
+
+export interface SessionServices {
+  readonly index: BlueprintIndex;
+  readonly apiKeys: ApiKeyStore;
+}
+
+/**
+ * One webview's conversation with the host, for as long as that webview
+ * lives: validates what arrives, answers it, and pushes blueprint changes.
+ * The Studio panel and the sidebar Architect view each own one.
+ */
+export class WebviewSession implements vscode.Disposable {
+  private readonly disposables: vscode.Disposable[] = [];
+  private disposed = false;
+
+  constructor(
+    private readonly webview: vscode.Webview,
+    private readonly kind: WebviewKind,
+    private readonly services: SessionServices,
+  ) {
+    this.disposables.push(
+      webview.onDidReceiveMessage((raw: unknown) => void this.receive(raw)),
+      services.index.onDidChange((entries) => void this.sendSnapshot(entries)),
+      services.apiKeys.onDidChange((set) => void this.post({ type: 'apiKey/status', set })),
+      vscode.workspace.onDidGrantWorkspaceTrust(() => void this.sendInit()),
+    );
+  }
+
+  /** Ask the webview to show a blueprint (it may not have loaded yet; it also restores its own selection). */
+  reveal(slug: string): void {
+    void this.post({ type: 'blueprint/reveal', slug });
+  }
+
+  private async receive(raw: unknown): Promise<void> {
+    const parsed = parseWebviewMessage(raw);
+    if (!parsed.ok) {
+      log().warn(`Dropped a malformed message from the ${this.kind} webview (${parsed.reason})`);
+      return;
+    }
+    try {
+      await this.handle(parsed.message);
+    } catch (error) {
+      log().error(`Handling ${parsed.message.type} from the ${this.kind} webview failed: ${String(error)}`);
+      await this.post({ type: 'notice', level: 'error', text: error instanceof Error ? error.message : String(error) });
+    }
+  }
+
+  private async handle(message: WebviewToHost): Promise<void> {
+    switch (message.type) {
+      case 'ready':
+        await this.sendInit();
+        await this.sendSnapshot(await this.services.index.list());
+        return;
+      case 'blueprint/create': {
+        const folder = this.services.index.folder;
+        if (!folder) {
+          await this.post({ type: 'notice', level: 'error', text: 'Open a folder first: blueprints are saved in its .orchard/blueprints folder.' });
+          return;
+        }
+        const slug = await createBlueprintFile(folder, message.featureName, message.summary);
+        log().info(`Created blueprint ${slug}`);
+        await this.post({ type: 'blueprint/reveal', slug });
+        await this.post({ type: 'notice', level: 'info', text: `Created .orchard/blueprints/${slug}.json` });
+        return;
+      }
+      case 'blueprint/openFile': {
+        const uri = this.knownUri(message.slug);
+        if (uri) await vscode.window.showTextDocument(uri, { viewColumn: vscode.ViewColumn.One, preview: true });
+        return;
+      }
+      case 'build/request':
+        if (this.knownUri(message.slug)) await vscode.commands.executeCommand(CommandId.buildBlueprint, message.slug);
+        return;
+      case 'apiKey/set':
+        await vscode.commands.executeCommand(CommandId.setApiKey);
+        return;
+      case 'studio/open':
+        await vscode.commands.executeCommand(CommandId.openStudio, message.slug);
+        return;
+    }
+  }
+
+  /** Messages name blueprints by slug; act only on ones the index knows. */
+  private knownUri(slug: string): vscode.Uri | undefined {
+    if (!this.services.index.find(slug)) {
+      log().warn(`Dropped a request for an unknown blueprint "${slug}" from the ${this.kind} webview`);
+      return undefined;
+    }
+    return this.services.index.uriOf(slug);
+  }
+
+  private async sendInit(): Promise<void> {
+    await this.post({
+      type: 'init',
+      kind: this.kind,
+      workspaceName: vscode.workspace.name ?? null,
+      trusted: vscode.workspace.isTrusted,
+      apiKeySet: await this.services.apiKeys.isSet(),
+    });
+  }
+
+  private async sendSnapshot(entries: readonly FileEntry[]): Promise<void> {
+    await this.post({ type: 'blueprints/snapshot', folderOpen: this.services.index.folder !== undefined, entries: [...entries] });
+  }
+
+  private async post(message: HostToWebview): Promise<void> {
+    // The webview may have been closed while we awaited a read.
+    if (this.disposed) return;
+    await this.webview.postMessage(message);
+  }
+
+  dispose(): void {
+    this.disposed = true;
+    for (const d of this.disposables) d.dispose();
+  }
+}

@@ -1,0 +1,68 @@
+import { describe, expect, it } from 'vitest';
+import { blueprintEntry } from '../../extension/src/core/blueprintFile';
+import { HostToWebview, parseHostMessage, parseWebviewMessage, StudioViewState } from '../../extension/src/core/protocol';
+
+describe('webview -> host', () => {
+  it('accepts each well-formed message', () => {
+    for (const msg of [
+      { type: 'ready' },
+      { type: 'blueprint/create', featureName: 'Todo', summary: '' },
+      { type: 'blueprint/openFile', slug: 'todo' },
+      { type: 'build/request', slug: 'todo' },
+      { type: 'apiKey/set' },
+      { type: 'studio/open' },
+      { type: 'studio/open', slug: 'todo' },
+    ])
+      expect(parseWebviewMessage(msg).ok, JSON.stringify(msg)).toBe(true);
+  });
+
+  it('drops unknown, malformed and path-escaping messages with a reason', () => {
+    const bad = [
+      null,
+      'ready',
+      { type: 'nope' },
+      { type: 'blueprint/create', featureName: '' , summary: ''},
+      { type: 'blueprint/create', featureName: 'x' },
+      { type: 'blueprint/openFile', slug: '../../etc/passwd' },
+      { type: 'build/request', slug: 'a\\b' },
+      { type: 'ready', extra: 1 },
+    ];
+    for (const msg of bad) {
+      const parsed = parseWebviewMessage(msg);
+      expect(parsed.ok, JSON.stringify(msg)).toBe(false);
+      expect(!parsed.ok && parsed.reason.length).toBeGreaterThan(0);
+    }
+    const r = parseWebviewMessage({ type: 'blueprint/create', featureName: '', summary: '' });
+    expect(!r.ok && r.reason).toMatch(/featureName: a feature name is required/);
+  });
+});
+
+describe('host -> webview', () => {
+  it('carries valid and invalid blueprint entries', () => {
+    const msg = {
+      type: 'blueprints/snapshot',
+      folderOpen: true,
+      entries: [blueprintEntry('todo', '{"featureName":"Todo"}'), blueprintEntry('broken', '{"featureName":"B","status":"done"}')],
+    };
+    const parsed = parseHostMessage(msg);
+    expect(parsed.ok).toBe(true);
+    if (!parsed.ok || parsed.message.type !== 'blueprints/snapshot') return;
+    expect(parsed.message.entries[1]).toMatchObject({ ok: false, problems: [{ path: '$.status' }] });
+  });
+
+  it('rejects an invalid entry without problems, and a blueprint that breaks the schema', () => {
+    expect(HostToWebview.safeParse({ type: 'blueprints/snapshot', folderOpen: true, entries: [{ ok: false, slug: 'x', file: 'f', problems: [] }] }).success).toBe(false);
+    expect(
+      HostToWebview.safeParse({ type: 'blueprints/snapshot', folderOpen: true, entries: [{ ok: true, slug: 'x', file: 'f', blueprint: { featureName: '' } }] }).success,
+    ).toBe(false);
+    expect(parseHostMessage({ type: 'init', kind: 'panel', workspaceName: null, trusted: true, apiKeySet: false }).ok).toBe(false);
+  });
+});
+
+describe('StudioViewState', () => {
+  it('fills defaults for a first run and keeps saved values', () => {
+    expect(StudioViewState.parse({})).toEqual({ selectedSlug: null, paneSizes: [0.3, 0.35, 0.35] });
+    expect(StudioViewState.parse({ selectedSlug: 'a', paneSizes: [0.2, 0.4, 0.4] }).selectedSlug).toBe('a');
+    expect(StudioViewState.safeParse({ paneSizes: [1, 2] }).success).toBe(false);
+  });
+});
