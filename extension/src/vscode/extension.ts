@@ -6,6 +6,7 @@
 import * as vscode from 'vscode';
 import { BlueprintIndex } from './blueprints/blueprintIndex';
 import { registerAccountCommands } from './commands/accountCommands';
+import { CommandId } from './commands/commandIds';
 import { registerStudioCommands } from './commands/studioCommands';
 import { disposeLog, log } from './log';
 import { LazyLanguageClient } from './lsp/lazyLanguageClient';
@@ -32,6 +33,10 @@ export function activate(context: vscode.ExtensionContext): void {
     new LazyLanguageClient(uri),
     { dispose: () => StudioPanel.disposeCurrent() },
   );
+  // `npm run studio` sets this so a newcomer's first look is the Studio itself.
+  if (process.env.ORCHARD_OPEN_STUDIO_ON_START === '1' && index.folder) {
+    void vscode.commands.executeCommand(CommandId.openStudio);
+  }
   log().info(`Orchard Studio activated in ${(performance.now() - started).toFixed(1)} ms`);
 }
 
