@@ -62,6 +62,10 @@ const builds = [
       sveltePlugin({
         // Svelte 5 strips `lang="ts"` types itself; type-checking is svelte-check's job.
         compilerOptions: { css: 'external', dev: !production },
+        // `.svelte.ts` rune modules are first stripped of types with esbuild's
+        // transform API, which rejects the build's `sourcemap: 'linked'` (and
+        // the plugin would otherwise copy it over). Type stripping needs nothing else.
+        esbuildTsTransformOptions: { sourcemap: false },
       }),
     ],
   },

@@ -55,6 +55,8 @@ describe('host -> webview', () => {
     expect(
       HostToWebview.safeParse({ type: 'blueprints/snapshot', folderOpen: true, entries: [{ ok: true, slug: 'x', file: 'f', blueprint: { featureName: '' } }] }).success,
     ).toBe(false);
+    expect(parseHostMessage({ type: 'studio/focusPane', pane: 2 }).ok).toBe(true);
+    expect(parseHostMessage({ type: 'studio/focusPane', pane: 4 }).ok).toBe(false);
     expect(parseHostMessage({ type: 'init', kind: 'panel', workspaceName: null, trusted: true, apiKeySet: false }).ok).toBe(false);
   });
 });

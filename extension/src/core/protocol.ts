@@ -55,6 +55,8 @@ export const HostToWebview = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('apiKey/status'), set: z.boolean() }),
   /** Ask the Studio to show a blueprint (after it was created, or picked from a command). */
   z.strictObject({ type: z.literal('blueprint/reveal'), slug: Slug }),
+  /** Focus a Studio pane (1 chat, 2 plan, 3 preview): the Ctrl/Cmd+1/2/3 keybindings, which VS Code would otherwise take for editor groups. */
+  z.strictObject({ type: z.literal('studio/focusPane'), pane: z.union([z.literal(1), z.literal(2), z.literal(3)]) }),
   /** The outcome of a request, for the surface that made it. */
   z.strictObject({ type: z.literal('notice'), level: z.enum(['info', 'error']), text: z.string() }),
 ]);

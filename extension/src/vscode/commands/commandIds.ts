@@ -10,6 +10,7 @@ export const CommandId = {
   newBlueprint: 'orchard.newBlueprint',
   buildBlueprint: 'orchard.buildBlueprint',
   showLog: 'orchard.showLog',
+  focusStudioPane: 'orchard.focusStudioPane',
 } as const;
 export type CommandId = (typeof CommandId)[keyof typeof CommandId];
 

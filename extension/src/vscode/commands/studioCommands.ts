@@ -12,6 +12,11 @@ export function registerStudioCommands(extensionUri: vscode.Uri, services: Sessi
       StudioPanel.show(extensionUri, services, typeof slug === 'string' ? slug : undefined);
     }),
 
+    // Bound to Ctrl/Cmd+1/2/3 while the Studio is the active panel (see package.json keybindings).
+    vscode.commands.registerCommand(CommandId.focusStudioPane, (pane?: unknown) => {
+      if (pane === 1 || pane === 2 || pane === 3) StudioPanel.focusPane(pane);
+    }),
+
     vscode.commands.registerCommand(CommandId.newBlueprint, async () => {
       const folder = services.index.folder;
       if (!folder) {

@@ -66,6 +66,10 @@ export class StudioPanel implements vscode.Disposable {
     this.panel.dispose();
   }
 
+  static focusPane(pane: 1 | 2 | 3): void {
+    StudioPanel.current?.session.focusPane(pane);
+  }
+
   static disposeCurrent(): void {
     StudioPanel.current?.dispose();
   }

@@ -17,8 +17,9 @@ function nonce(): string {
 
 /**
  * The page both Orchard webviews load. Scripts run only with this page's nonce;
- * styles and images come from the built assets. Inline `style` attributes are
- * allowed because the panes size themselves with them.
+ * styles and images come from the built assets (Svelte sets pane sizes through
+ * the CSSOM and the elements use constructable stylesheets, neither of which
+ * needs 'unsafe-inline').
  */
 export function webviewHtml(webview: vscode.Webview, extensionUri: vscode.Uri, kind: WebviewKind): string {
   const root = webviewRoot(extensionUri);
@@ -28,7 +29,7 @@ export function webviewHtml(webview: vscode.Webview, extensionUri: vscode.Uri, k
   const csp = [
     "default-src 'none'",
     `script-src 'nonce-${n}'`,
-    `style-src ${webview.cspSource} 'unsafe-inline'`,
+    `style-src ${webview.cspSource}`,
     `img-src ${webview.cspSource} data:`,
     `font-src ${webview.cspSource}`,
   ].join('; ');

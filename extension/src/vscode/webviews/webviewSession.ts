@@ -39,6 +39,10 @@ export class WebviewSession implements vscode.Disposable {
     void this.post({ type: 'blueprint/reveal', slug });
   }
 
+  focusPane(pane: 1 | 2 | 3): void {
+    void this.post({ type: 'studio/focusPane', pane });
+  }
+
   private async receive(raw: unknown): Promise<void> {
     const parsed = parseWebviewMessage(raw);
     if (!parsed.ok) {
