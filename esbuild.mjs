@@ -39,6 +39,9 @@ const builds = [
     platform: 'node',
     format: 'cjs',
     target: 'node20',
+    // jsonc-parser's "main" is a UMD build whose inner requires esbuild cannot
+    // follow (the bundle then throws "Cannot find module './impl/format'").
+    mainFields: ['module', 'main'],
     external: ['vscode'],
   },
   {
@@ -48,6 +51,9 @@ const builds = [
     platform: 'node',
     format: 'cjs',
     target: 'node20',
+    // jsonc-parser's "main" is a UMD build whose inner requires esbuild cannot
+    // follow (the bundle then throws "Cannot find module './impl/format'").
+    mainFields: ['module', 'main'],
   },
   {
     ...common,
