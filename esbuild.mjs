@@ -28,11 +28,13 @@ const common = {
 const builds = [
   {
     ...common,
-    // The extension host bundle is what loads at activation: keep it small.
-    // Heavy modules (the language client, the Anthropic SDK, sql.js, simple-git)
-    // are separate entry points required on first use, never imported here.
+    // dist/extension.js is what loads at activation: only the wiring. The
+    // Studio host (zod, the schema, webview sessions) and the language client
+    // are separate entry points required on first use (vscode/lazyBundle.ts);
+    // the Anthropic SDK, sql.js and simple-git will be too.
     entryPoints: {
       extension: 'extension/src/vscode/extension.ts',
+      studioHost: 'extension/src/vscode/studioHost.ts',
       lspClient: 'extension/src/vscode/lsp/lspClient.ts',
     },
     outdir: 'dist',

@@ -1,40 +1,49 @@
 /**
- * Activation: wire commands, views and the Studio serializer. Nothing heavy
- * loads here; the language client, and later the model SDK, sql.js and
- * simple-git, load on first use.
+ * Activation: register commands, views and the Studio serializer, and
+ * nothing more. The Studio host (zod, the blueprint schema, the webview
+ * sessions) and the language client are separate bundles loaded on first use;
+ * later the model SDK, sql.js and simple-git will be too.
  */
 import * as vscode from 'vscode';
-import { BlueprintIndex } from './blueprints/blueprintIndex';
 import { registerAccountCommands } from './commands/accountCommands';
 import { CommandId } from './commands/commandIds';
 import { registerStudioCommands } from './commands/studioCommands';
+import { loadBundle } from './lazyBundle';
 import { disposeLog, log } from './log';
 import { LazyLanguageClient } from './lsp/lazyLanguageClient';
 import { OperationsTreeProvider } from './operationsTree';
 import { ApiKeyStore } from './secrets';
-import { ArchitectViewProvider } from './webviews/architectView';
-import { StudioPanel } from './webviews/studioPanel';
+import type { StudioHost } from './studioHost';
+import { registerArchitectView, registerStudioSerializer } from './webviews/registerWebviews';
 
 export function activate(context: vscode.ExtensionContext): void {
   const started = performance.now();
-  const index = new BlueprintIndex();
   const apiKeys = new ApiKeyStore(context.secrets);
-  const services = { index, apiKeys };
-  const uri = context.extensionUri;
+
+  let studioHost: StudioHost | undefined;
+  const host = (): StudioHost => {
+    if (!studioHost) {
+      const loading = performance.now();
+      const { StudioHost: Host } = loadBundle<typeof import('./studioHost')>('studioHost.js');
+      studioHost = new Host(context.extensionUri, apiKeys);
+      context.subscriptions.push(studioHost);
+      log().info(`Studio host loaded in ${(performance.now() - loading).toFixed(1)} ms`);
+    }
+    return studioHost;
+  };
 
   context.subscriptions.push(
-    index,
     apiKeys,
-    ...registerStudioCommands(uri, services),
+    ...registerStudioCommands(host),
     ...registerAccountCommands(apiKeys),
-    ArchitectViewProvider.register(uri, services),
-    StudioPanel.registerSerializer(uri, services),
+    registerArchitectView(host),
+    registerStudioSerializer(host),
     OperationsTreeProvider.register(),
-    new LazyLanguageClient(uri),
-    { dispose: () => StudioPanel.disposeCurrent() },
+    new LazyLanguageClient(context.extensionUri),
   );
+
   // `npm run studio` sets this so a newcomer's first look is the Studio itself.
-  if (process.env.ORCHARD_OPEN_STUDIO_ON_START === '1' && index.folder) {
+  if (process.env.ORCHARD_OPEN_STUDIO_ON_START === '1' && vscode.workspace.workspaceFolders?.length) {
     void vscode.commands.executeCommand(CommandId.openStudio);
   }
   log().info(`Orchard Studio activated in ${(performance.now() - started).toFixed(1)} ms`);

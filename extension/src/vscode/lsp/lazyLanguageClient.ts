@@ -1,5 +1,5 @@
-import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { loadBundle } from '../lazyBundle';
 import { log } from '../log';
 
 type LspClientModule = typeof import('./lspClient');
@@ -28,10 +28,7 @@ export class LazyLanguageClient implements vscode.Disposable {
 
   private async start(): Promise<vscode.Disposable | undefined> {
     try {
-      // A separate bundle next to extension.js in dist/; a computed path keeps
-      // esbuild from inlining it into the activation bundle.
-      const bundle = path.join(__dirname, 'lspClient.js');
-      const { startLanguageClient } = require(bundle) as LspClientModule;
+      const { startLanguageClient } = loadBundle<LspClientModule>('lspClient.js');
       const client = await startLanguageClient(this.extensionUri, log());
       if (this.disposed) {
         client.dispose();

@@ -33,15 +33,10 @@ export class StudioPanel implements vscode.Disposable {
     return studio;
   }
 
-  static registerSerializer(extensionUri: vscode.Uri, services: SessionServices): vscode.Disposable {
-    return vscode.window.registerWebviewPanelSerializer(ViewId.studioPanel, {
-      async deserializeWebviewPanel(panel: vscode.WebviewPanel) {
-        // The state the webview saved comes back to it through getState(); nothing to pass here.
-        panel.webview.options = webviewOptions(extensionUri);
-        StudioPanel.current?.dispose();
-        new StudioPanel(panel, extensionUri, services);
-      },
-    });
+  static restore(panel: vscode.WebviewPanel, extensionUri: vscode.Uri, services: SessionServices): void {
+    panel.webview.options = webviewOptions(extensionUri);
+    StudioPanel.current?.dispose();
+    new StudioPanel(panel, extensionUri, services);
   }
 
   private readonly session: WebviewSession;

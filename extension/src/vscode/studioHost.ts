@@ -1,0 +1,96 @@
+/**
+ * Everything behind the Studio and the Architect view: the blueprint index,
+ * the webview sessions and the blueprint commands. Bundled as
+ * dist/studioHost.js and loaded the first time a user opens an Orchard view
+ * or runs one of these commands, so activation does not pay for zod and the
+ * blueprint schema.
+ */
+import * as vscode from 'vscode';
+import { canBuild } from '../core/blueprint';
+import { BlueprintIndex } from './blueprints/blueprintIndex';
+import { createBlueprintFile } from './blueprints/createBlueprint';
+import type { ApiKeyStore } from './secrets';
+import { StudioPanel } from './webviews/studioPanel';
+import { webviewHtml, webviewOptions } from './webviews/webviewHtml';
+import { WebviewSession, type SessionServices } from './webviews/webviewSession';
+
+export class StudioHost implements vscode.Disposable {
+  private readonly services: SessionServices;
+
+  constructor(
+    private readonly extensionUri: vscode.Uri,
+    apiKeys: ApiKeyStore,
+  ) {
+    this.services = { index: new BlueprintIndex(), apiKeys };
+  }
+
+  openStudio(slug?: string): void {
+    StudioPanel.show(this.extensionUri, this.services, slug);
+  }
+
+  /** A panel VS Code restored after a reload (the serializer). */
+  restoreStudio(panel: vscode.WebviewPanel): void {
+    StudioPanel.restore(panel, this.extensionUri, this.services);
+  }
+
+  focusStudioPane(pane: 1 | 2 | 3): void {
+    StudioPanel.focusPane(pane);
+  }
+
+  /** The sidebar Architect view: a session for as long as its webview lives. */
+  resolveArchitectView(view: vscode.WebviewView): void {
+    view.webview.options = webviewOptions(this.extensionUri);
+    const session = new WebviewSession(view.webview, 'architect', this.services);
+    view.webview.html = webviewHtml(view.webview, this.extensionUri, 'architect');
+    view.onDidDispose(() => session.dispose());
+  }
+
+  async newBlueprint(): Promise<void> {
+    const folder = this.services.index.folder;
+    if (!folder) {
+      void vscode.window.showInformationMessage('Open a folder first: Orchard keeps blueprints in its .orchard/blueprints folder.');
+      return;
+    }
+    const featureName = await vscode.window.showInputBox({
+      title: 'New Blueprint (1/2)',
+      prompt: 'What feature are you planning?',
+      placeHolder: 'e.g. Shared todo lists',
+      validateInput: (v) => (v.trim() === '' ? 'A feature name is required.' : v.length > 120 ? 'At most 120 characters.' : undefined),
+    });
+    if (featureName === undefined) return;
+    const summary = await vscode.window.showInputBox({
+      title: 'New Blueprint (2/2)',
+      prompt: 'A one-line summary (optional)',
+      validateInput: (v) => (v.length > 2000 ? 'At most 2000 characters.' : undefined),
+    });
+    if (summary === undefined) return;
+    const slug = await createBlueprintFile(folder, featureName.trim(), summary.trim());
+    this.openStudio(slug);
+  }
+
+  async buildBlueprint(slug: unknown): Promise<void> {
+    if (!vscode.workspace.isTrusted) {
+      void vscode.window.showWarningMessage('Orchard does not build in Restricted Mode. Trust this workspace to let agents run.');
+      return;
+    }
+    await this.services.index.list();
+    const entry = typeof slug === 'string' ? this.services.index.find(slug) : undefined;
+    if (!entry || !entry.ok) {
+      void vscode.window.showErrorMessage(`Orchard: there is no valid blueprint "${String(slug)}" to build.`);
+      return;
+    }
+    if (!canBuild(entry.blueprint)) {
+      void vscode.window.showWarningMessage(`"${entry.blueprint.featureName}" is not ready to build: resolve its blockers and blocking questions first.`);
+      return;
+    }
+    // The agent build pipeline (worktree, quality gates, reviewers) is not in this release.
+    void vscode.window.showInformationMessage(
+      `"${entry.blueprint.featureName}" is ready to build. Agent builds are not available in this version of Orchard Studio; its spec is in the Studio's Preview pane.`,
+    );
+  }
+
+  dispose(): void {
+    StudioPanel.disposeCurrent();
+    this.services.index.dispose();
+  }
+}
