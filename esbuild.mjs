@@ -62,7 +62,11 @@ const builds = [
     entryPoints: { main: 'webview/src/main.ts' },
     outdir: 'dist/webview',
     platform: 'browser',
-    format: 'iife',
+    // ES modules so that the Preview's Markdown renderer can be a chunk loaded
+    // after first paint (dynamic import); the page loads main.js as a module.
+    format: 'esm',
+    splitting: true,
+    chunkNames: 'chunks/[name]-[hash]',
     target: 'es2022',
     mainFields: ['svelte', 'browser', 'module', 'main'],
     conditions: ['svelte', 'browser'],

@@ -141,6 +141,71 @@ describe('Orchard Studio in VS Code', { timeout: 10 * 60_000 }, () => {
     await action.first().click();
     await visible(page.locator('.notifications-toasts .notification-toast', { hasText: /no agent changes/i }), 10_000);
   });
+
+  uiTest('the Chat pane creates a blueprint file that the Plan pane then shows', 'h-new-blueprint', async () => {
+    const frame = await studio();
+    const chat = frame.locator('[data-testid="pane-chat"]');
+    // vscode-textfield is a custom element; type into its inner input through the keyboard.
+    await chat.locator('vscode-textfield').first().click();
+    await page.keyboard.type('Due dates');
+    await chat.getByRole('button', { name: /create blueprint/i }).click();
+    const file = path.join(workspace, '.orchard', 'blueprints', 'due-dates.json');
+    const deadline = Date.now() + 10_000;
+    while (!fs.existsSync(file) && Date.now() < deadline) await page.waitForTimeout(100);
+    assert.ok(fs.existsSync(file), 'the form wrote .orchard/blueprints/due-dates.json');
+    const written = JSON.parse(fs.readFileSync(file, 'utf8'));
+    assert.equal(written.featureName, 'Due dates');
+    assert.equal(written.status, 'draft');
+    await assertSelected(planItem(frame, 'Due dates'));
+  });
+
+  uiTest('Ctrl+3 in the Studio focuses the Preview pane instead of opening an editor group', 'i-keyboard', async () => {
+    const frame = await studio();
+    await frame.locator('[data-testid="pane-plan"] h2').click();
+    const groupsBefore = await page.locator('.editor-group-container').count();
+    await page.keyboard.press('Control+3');
+    const focused = async () => frame.locator(':focus').evaluate((el) => el.closest('[data-testid^="pane-"]')?.getAttribute('data-testid')).catch(() => null);
+    const deadline = Date.now() + 5_000;
+    let pane = await focused();
+    while (pane !== 'pane-preview' && Date.now() < deadline) {
+      await page.waitForTimeout(100);
+      pane = await focused();
+    }
+    assert.equal(pane, 'pane-preview');
+    assert.equal(await page.locator('.editor-group-container').count(), groupsBefore, 'no new editor group');
+  });
+
+  uiTest('the Studio follows a dark colour theme', 'j-dark-theme', async () => {
+    const frame = await studio();
+    const background = () => frame.locator('body').evaluate((b) => getComputedStyle(b).backgroundColor);
+    const luminance = (rgb) => {
+      const [r, g, b] = rgb.match(/\d+/g).map(Number);
+      return 0.2126 * r + 0.7152 * g + 0.0722 * b;
+    };
+    const light = luminance(await background());
+    // Pick the theme as a user would: the Color Theme quick pick. (runCommand waits for the
+    // palette to close, but this command opens a second quick pick in its place.)
+    const input = page.locator('.quick-input-widget .quick-input-box input');
+    await page.keyboard.press('F1');
+    await input.fill('>Preferences: Color Theme');
+    // Not "Preferences: Browse Color Themes in Marketplace", which the filter also matches.
+    const row = page.locator('.quick-input-list .monaco-list-row').filter({ hasText: /^Preferences: Color Theme/ }).first();
+    await row.waitFor({ timeout: 10_000 });
+    await row.click();
+    await page.locator('.quick-input-list .monaco-list-row', { hasText: 'Light' }).first().waitFor({ timeout: 10_000 });
+    await input.fill('Dark Modern');
+    await page.locator('.quick-input-list .monaco-list-row', { hasText: 'Dark Modern' }).first().waitFor({ timeout: 10_000 });
+    await page.keyboard.press('Enter');
+    const deadline = Date.now() + 15_000;
+    let dark = light;
+    while (dark >= 100 && Date.now() < deadline) {
+      await page.waitForTimeout(200);
+      dark = luminance(await background());
+    }
+    assert.ok(light > 150, `the default theme is light (${light})`);
+    assert.ok(dark < 100, `the Studio turned dark with the theme (${dark})`);
+    await visible(frame.locator('[data-testid="pane-plan"] [data-testid="blueprint-item"]').first());
+  });
 });
 
 async function assertSelected(locator) {

@@ -118,6 +118,14 @@ describe('Plan pane', () => {
     expect(first?.tabIndex).toBe(-1);
   });
 
+  it('opens on the first valid blueprint rather than a broken one listed before it', () => {
+    renderPlan([brokenEntry, validEntry('team-invitations', teamInvites)]);
+    const [broken, valid] = screen.getAllByTestId('blueprint-item');
+    expect(valid?.getAttribute('aria-selected')).toBe('true');
+    expect(broken?.getAttribute('aria-selected')).toBe('false');
+    expect(screen.queryByTestId('blueprint-error')).toBeNull();
+  });
+
   it('restores the selection saved with setState', () => {
     renderPlan([validEntry('team-invitations', teamInvites), brokenEntry], { selectedSlug: 'broken-widget' });
     expect(screen.getByTestId('blueprint-error')).toBeTruthy();

@@ -6,7 +6,8 @@
  * reported with its path instead of being silently dropped. Lists default to
  * empty so a minimal file (just a feature name) is already a valid draft.
  */
-import * as z from 'zod';
+import * as z from 'zod/mini';
+import './zodLocale';
 
 export const SectionStatus = z.enum(['empty', 'partial', 'complete']);
 export type SectionStatus = z.infer<typeof SectionStatus>;
@@ -14,20 +15,21 @@ export type SectionStatus = z.infer<typeof SectionStatus>;
 export const BlueprintStatus = z.enum(['draft', 'building', 'built', 'archived']);
 export type BlueprintStatus = z.infer<typeof BlueprintStatus>;
 
-const text = z.string().trim().min(1, 'must not be empty');
-const status = SectionStatus.default('empty');
-const list = <T extends z.ZodType>(item: T) => z.array(item).default([]);
+const text = z.string().check(z.trim(), z.minLength(1, 'must not be empty'));
+const optionalText = z.optional(z.string());
+const status = z._default(SectionStatus, 'empty');
+const list = <T extends z.ZodMiniType>(item: T) => z._default(z.array(item), []);
 
 export const Field = z.strictObject({
   name: text,
   type: text,
-  required: z.boolean().optional(),
-  description: z.string().optional(),
+  required: z.optional(z.boolean()),
+  description: optionalText,
 });
 
 export const Entity = z.strictObject({
   name: text,
-  description: z.string().optional(),
+  description: optionalText,
   fields: list(Field),
 });
 
@@ -36,47 +38,48 @@ export const HttpMethod = z.enum(['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD
 export const Endpoint = z.strictObject({
   method: HttpMethod,
   path: text,
-  description: z.string().optional(),
-  request: z.string().optional(),
-  response: z.string().optional(),
+  description: optionalText,
+  request: optionalText,
+  response: optionalText,
 });
 
 export const UiComponent = z.strictObject({
   name: text,
-  description: z.string().optional(),
+  description: optionalText,
   children: list(z.string()),
 });
 
 export const DependencyItem = z.strictObject({
   name: text,
-  version: z.string().optional(),
-  reason: z.string().optional(),
+  version: optionalText,
+  reason: optionalText,
 });
 
-export const ColorToken = z.strictObject({ name: text, value: text, role: z.string().optional() });
+export const ColorToken = z.strictObject({ name: text, value: text, role: optionalText });
 export const TypographyToken = z.strictObject({
   role: text,
   family: text,
-  size: z.string().optional(),
-  weight: z.string().optional(),
+  size: optionalText,
+  weight: optionalText,
 });
 export const SizeToken = z.strictObject({ name: text, value: text });
 
 export const Sections = z.strictObject({
-  dataModel: z.strictObject({ status, notes: z.string().optional(), entities: list(Entity) }).default({ status: 'empty', entities: [] }),
-  apiEndpoints: z.strictObject({ status, notes: z.string().optional(), endpoints: list(Endpoint) }).default({ status: 'empty', endpoints: [] }),
-  uiComponents: z.strictObject({ status, notes: z.string().optional(), components: list(UiComponent) }).default({ status: 'empty', components: [] }),
-  dependencies: z.strictObject({ status, notes: z.string().optional(), packages: list(DependencyItem) }).default({ status: 'empty', packages: [] }),
-  designSystem: z
-    .strictObject({
+  dataModel: z._default(z.strictObject({ status, notes: optionalText, entities: list(Entity) }), { status: 'empty', entities: [] }),
+  apiEndpoints: z._default(z.strictObject({ status, notes: optionalText, endpoints: list(Endpoint) }), { status: 'empty', endpoints: [] }),
+  uiComponents: z._default(z.strictObject({ status, notes: optionalText, components: list(UiComponent) }), { status: 'empty', components: [] }),
+  dependencies: z._default(z.strictObject({ status, notes: optionalText, packages: list(DependencyItem) }), { status: 'empty', packages: [] }),
+  designSystem: z._default(
+    z.strictObject({
       status,
       colors: list(ColorToken),
       typography: list(TypographyToken),
       spacing: list(SizeToken),
       radius: list(SizeToken),
-      inspirationNotes: z.string().default(''),
-    })
-    .default({ status: 'empty', colors: [], typography: [], spacing: [], radius: [], inspirationNotes: '' }),
+      inspirationNotes: z._default(z.string(), ''),
+    }),
+    { status: 'empty', colors: [], typography: [], spacing: [], radius: [], inspirationNotes: '' },
+  ),
 });
 export type Sections = z.infer<typeof Sections>;
 export type SectionKey = keyof Sections;
@@ -94,32 +97,32 @@ export const Reference = z.strictObject({
   kind: z.enum(['url', 'image']),
   /** An http(s) URL, or a workspace-relative path for images. */
   source: text,
-  title: z.string().optional(),
-  notes: z.string().optional(),
+  title: optionalText,
+  notes: optionalText,
 });
 
 export const OpenQuestion = z.strictObject({
   question: text,
   /** A blocking question must be answered before the blueprint can be built. */
-  blocking: z.boolean().default(false),
-  context: z.string().optional(),
+  blocking: z._default(z.boolean(), false),
+  context: optionalText,
 });
 
 export const Assumption = z.strictObject({
   statement: text,
-  confidence: z.enum(['low', 'medium', 'high']).default('medium'),
+  confidence: z._default(z.enum(['low', 'medium', 'high']), 'medium'),
 });
 
 export const Blueprint = z.strictObject({
-  $schema: z.string().optional(),
+  $schema: optionalText,
   featureName: text,
-  summary: z.string().default(''),
-  status: BlueprintStatus.default('draft'),
-  sections: Sections.default(Sections.parse({})),
-  references: z.strictObject({ items: list(Reference) }).default({ items: [] }),
+  summary: z._default(z.string(), ''),
+  status: z._default(BlueprintStatus, 'draft'),
+  sections: z._default(Sections, () => Sections.parse({})),
+  references: z._default(z.strictObject({ items: list(Reference) }), { items: [] }),
   openQuestions: list(OpenQuestion),
   assumptions: list(Assumption),
-  readyToBuild: z.boolean().default(false),
+  readyToBuild: z._default(z.boolean(), false),
   blockers: list(text),
 });
 export type Blueprint = z.infer<typeof Blueprint>;

@@ -4,7 +4,7 @@
  * Pure: the caller does the I/O.
  */
 import { parse as parseJsonc, printParseErrorCode, type ParseError } from 'jsonc-parser';
-import type * as z from 'zod';
+import type * as z from 'zod/mini';
 import { Blueprint, isValidSlug, MAX_SLUG_LENGTH } from './blueprint';
 
 export interface BlueprintProblem {
@@ -30,7 +30,7 @@ export function jsonPath(path: ReadonlyArray<PropertyKey>): string {
   return out;
 }
 
-export function problemsFromZod(error: z.ZodError): BlueprintProblem[] {
+export function problemsFromZod(error: z.core.$ZodError): BlueprintProblem[] {
   return error.issues.map((issue) => {
     // An unknown key is reported on the parent object; name the key itself so
     // the user can find it.

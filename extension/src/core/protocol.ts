@@ -3,7 +3,8 @@
  * Every message is validated with these schemas where it arrives; anything
  * that does not parse is logged and dropped, never acted on.
  */
-import * as z from 'zod';
+import * as z from 'zod/mini';
+import './zodLocale';
 import { Blueprint, MAX_SLUG_LENGTH } from './blueprint';
 
 /** Which surface a webview instance is: the Studio panel or the sidebar Architect view. */
@@ -15,23 +16,23 @@ export type WebviewKind = z.infer<typeof WebviewKind>;
  * a valid slug (the file is then shown as invalid), so this only rules out
  * what could escape the blueprints folder. The host acts only on slugs it knows.
  */
-const Slug = z
-  .string()
-  .min(1)
-  .max(MAX_SLUG_LENGTH + 40)
-  .refine((s) => !/[/\\]/.test(s) && s !== '.' && s !== '..', 'not a blueprint name');
+const Slug = z.string().check(
+  z.minLength(1),
+  z.maxLength(MAX_SLUG_LENGTH + 40),
+  z.refine((s) => !/[/\\]/.test(s) && s !== '.' && s !== '..', 'not a blueprint name'),
+);
 
 export const BlueprintProblemMsg = z.strictObject({
   path: z.string(),
   message: z.string(),
-  line: z.number().int().positive().optional(),
-  column: z.number().int().positive().optional(),
+  line: z.optional(z.int().check(z.positive())),
+  column: z.optional(z.int().check(z.positive())),
 });
 
 /** One `.orchard/blueprints/*.json` file as the host read it. */
 export const BlueprintEntry = z.discriminatedUnion('ok', [
   z.strictObject({ ok: z.literal(true), slug: Slug, file: z.string(), blueprint: Blueprint }),
-  z.strictObject({ ok: z.literal(false), slug: Slug, file: z.string(), problems: z.array(BlueprintProblemMsg).min(1) }),
+  z.strictObject({ ok: z.literal(false), slug: Slug, file: z.string(), problems: z.array(BlueprintProblemMsg).check(z.minLength(1)) }),
 ]);
 export type BlueprintEntry = z.infer<typeof BlueprintEntry>;
 
@@ -42,7 +43,7 @@ export const HostToWebview = z.discriminatedUnion('type', [
   z.strictObject({
     type: z.literal('init'),
     kind: WebviewKind,
-    workspaceName: z.string().nullable(),
+    workspaceName: z.nullable(z.string()),
     trusted: z.boolean(),
     apiKeySet: z.boolean(),
   }),
@@ -69,20 +70,20 @@ export const WebviewToHost = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('ready') }),
   z.strictObject({
     type: z.literal('blueprint/create'),
-    featureName: z.string().trim().min(1, 'a feature name is required').max(120),
-    summary: z.string().max(2000),
+    featureName: z.string().check(z.trim(), z.minLength(1, 'a feature name is required'), z.maxLength(120)),
+    summary: z.string().check(z.maxLength(2000)),
   }),
   /** Open the blueprint's JSON file in an editor. */
   z.strictObject({ type: z.literal('blueprint/openFile'), slug: Slug }),
   z.strictObject({ type: z.literal('build/request'), slug: Slug }),
   z.strictObject({ type: z.literal('apiKey/set') }),
-  z.strictObject({ type: z.literal('studio/open'), slug: Slug.optional() }),
+  z.strictObject({ type: z.literal('studio/open'), slug: z.optional(Slug) }),
 ]);
 export type WebviewToHost = z.infer<typeof WebviewToHost>;
 
 export type ParsedMessage<T> = { ok: true; message: T } | { ok: false; reason: string };
 
-function parseWith<T>(schema: z.ZodType<T>, raw: unknown): ParsedMessage<T> {
+function parseWith<T>(schema: z.ZodMiniType<T>, raw: unknown): ParsedMessage<T> {
   const result = schema.safeParse(raw);
   if (result.success) return { ok: true, message: result.data };
   const issue = result.error.issues[0];
@@ -95,8 +96,8 @@ export const parseHostMessage = (raw: unknown) => parseWith(HostToWebview, raw);
 
 /** Persisted by the webview through `setState` and handed back on restore. */
 export const StudioViewState = z.object({
-  selectedSlug: z.string().nullable().default(null),
+  selectedSlug: z._default(z.nullable(z.string()), null),
   /** Pane widths as fractions of the Studio's width, chat / plan / preview. */
-  paneSizes: z.tuple([z.number(), z.number(), z.number()]).default([0.3, 0.35, 0.35]),
+  paneSizes: z._default(z.tuple([z.number(), z.number(), z.number()]), [0.3, 0.35, 0.35]),
 });
 export type StudioViewState = z.infer<typeof StudioViewState>;

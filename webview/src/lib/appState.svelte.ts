@@ -45,9 +45,9 @@ export class AppState {
   /** The pane the host asked to focus (Ctrl/Cmd+1/2/3 through VS Code's keybindings), with a counter so a repeat still fires. */
   focusRequest = $state.raw<{ pane: 1 | 2 | 3; seq: number } | null>(null);
 
-  /** The entry shown: the chosen one if it exists, else the first. */
+  /** The entry shown: the chosen one if it exists, else the first valid one (a first look should not open on an error), else the first. */
   readonly selected: BlueprintEntry | undefined = $derived(
-    this.entries.find((e) => e.slug === this.selectedSlug) ?? this.entries[0],
+    this.entries.find((e) => e.slug === this.selectedSlug) ?? this.entries.find((e) => e.ok) ?? this.entries[0],
   );
 
   readonly #bridge: Bridge;

@@ -16,7 +16,7 @@ function nonce(): string {
 }
 
 /**
- * The page both Orchard webviews load. Scripts run only with this page's nonce;
+ * The page both Orchard webviews load. The entry script runs only with this page's nonce;
  * styles and images come from the built assets (Svelte sets pane sizes through
  * the CSSOM and the elements use constructable stylesheets, neither of which
  * needs 'unsafe-inline').
@@ -28,7 +28,9 @@ export function webviewHtml(webview: vscode.Webview, extensionUri: vscode.Uri, k
   const n = nonce();
   const csp = [
     "default-src 'none'",
-    `script-src 'nonce-${n}'`,
+    // The nonce admits main.js; the Preview's Markdown chunk is loaded by import(),
+    // which carries no nonce, so scripts from the built assets are allowed too.
+    `script-src 'nonce-${n}' ${webview.cspSource}`,
     `style-src ${webview.cspSource}`,
     `img-src ${webview.cspSource} data:`,
     `font-src ${webview.cspSource}`,
@@ -45,7 +47,7 @@ export function webviewHtml(webview: vscode.Webview, extensionUri: vscode.Uri, k
 </head>
 <body data-kind="${kind}">
 <div id="app"></div>
-<script nonce="${n}" src="${script.toString()}"></script>
+<script type="module" nonce="${n}" src="${script.toString()}"></script>
 </body>
 </html>`;
 }
