@@ -71,9 +71,23 @@ if (!fs.existsSync(settingsFile)) {
     JSON.stringify({ 'telemetry.telemetryLevel': 'off', 'workbench.startupEditor': 'none', 'update.mode': 'none', 'extensions.autoUpdate': false }, null, 2),
   );
 }
-const common = ['--user-data-dir', dirs.userData, '--extensions-dir', dirs.extensions];
-const env = { ...process.env, ORCHARD_OPEN_STUDIO_ON_START: '1' };
-run('installing the extension into code-server', process.execPath, [entry, ...common, '--install-extension', path.join(root, 'dist', 'orchard-studio.vsix'), '--force']);
+// code-server would otherwise write its config and caches into $HOME.
+const configFile = path.join(home, 'config.yaml');
+if (!fs.existsSync(configFile)) fs.writeFileSync(configFile, 'auth: none\ncert: false\n');
+const common = ['--config', configFile, '--user-data-dir', dirs.userData, '--extensions-dir', dirs.extensions];
+const env = {
+  ...process.env,
+  XDG_CONFIG_HOME: path.join(home, 'xdg-config'),
+  XDG_DATA_HOME: path.join(home, 'xdg-data'),
+  XDG_CACHE_HOME: path.join(home, 'xdg-cache'),
+  ORCHARD_OPEN_STUDIO_ON_START: '1',
+};
+console.log('[studio] installing the extension into code-server');
+const install = spawnSync(process.execPath, [entry, ...common, '--install-extension', path.join(root, 'dist', 'orchard-studio.vsix'), '--force'], {
+  env,
+  stdio: 'inherit',
+});
+if (install.status !== 0) process.exit(install.status || 1);
 
 const port = await choosePort();
 const server = spawn(
