@@ -7,33 +7,14 @@
  */
 import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 import { ensureCodeServer } from '../../scripts/setup-code-server.mjs';
+import { CHROMIUM, CHROMIUM_ARGS, cleanEnv, freePort, QUIET_SETTINGS, sleep, tail } from './sessionBasics.mjs';
 
 export const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
 export const EXTENSION_ID = 'orchard.orchard-studio';
-const CHROMIUM = '/usr/bin/chromium';
-const CHROMIUM_ARGS = [
-  '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-  '--disable-background-networking', '--disable-component-update', '--disable-sync',
-];
-// Keep runs quiet and deterministic: no welcome page, no update or telemetry traffic.
-const QUIET_SETTINGS = {
-  'telemetry.telemetryLevel': 'off',
-  'workbench.startupEditor': 'none',
-  'extensions.autoUpdate': false,
-  'extensions.autoCheckUpdates': false,
-  'extensions.ignoreRecommendations': true,
-  'update.mode': 'none',
-  'workbench.tips.enabled': false,
-  'workbench.enableExperiments': false,
-  'git.openRepositoryInParentFolders': 'never',
-};
-
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 /** Per page: "Activating extension 'x' failed: ..." messages the workbench logged, by extension id. */
 const activationFailures = new WeakMap();
@@ -48,18 +29,6 @@ function recordActivationFailure(page, text) {
 /** Why this extension failed to activate in this page, if the workbench said so. */
 export function activationFailure(page, extensionId = EXTENSION_ID) {
   return activationFailures.get(page)?.get(extensionId) ?? null;
-}
-
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.unref();
-    srv.on('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address();
-      srv.close(() => resolve(port));
-    });
-  });
 }
 
 /** `<yyyymmdd-hhmmss>-<pid>`: sortable, unique per process, and short (see socketSafeTmp). */
@@ -98,18 +67,7 @@ function socketSafeTmp(preferred) {
   return { dir, cleanup: () => fs.rmSync(dir, { recursive: true, force: true }) };
 }
 
-/** The parent environment minus VS Code's own variables: when tests run from a VS Code terminal these would make code-server act as that window's CLI. */
-function cleanEnv() {
-  return Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('VSCODE_') && k !== 'ELECTRON_RUN_AS_NODE'));
-}
 
-function tail(file, lines = 40) {
-  try {
-    return fs.readFileSync(file, 'utf8').split('\n').slice(-lines).join('\n');
-  } catch {
-    return '(no log)';
-  }
-}
 
 async function waitForHealthz(port, child, logFile, timeoutMs = 30_000) {
   const deadline = Date.now() + timeoutMs;

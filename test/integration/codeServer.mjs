@@ -22,57 +22,18 @@
  */
 import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 import { ensureCodeServer } from '../../scripts/setup-code-server.mjs';
 import { buildIntegrationSuite } from './build.mjs';
+import { CHROMIUM, CHROMIUM_ARGS, cleanEnv, freePort, QUIET_SETTINGS as SETTINGS, sleep, tail } from '../e2e/sessionBasics.mjs';
 
 const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
-const CHROMIUM = '/usr/bin/chromium';
-const CHROMIUM_ARGS = [
-  '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-  '--disable-background-networking', '--disable-component-update', '--disable-sync',
-];
-const SETTINGS = {
-  'telemetry.telemetryLevel': 'off',
-  'workbench.startupEditor': 'none',
-  'extensions.autoUpdate': false,
-  'extensions.autoCheckUpdates': false,
-  'extensions.ignoreRecommendations': true,
-  'update.mode': 'none',
-  'workbench.tips.enabled': false,
-  'workbench.enableExperiments': false,
-  'git.openRepositoryInParentFolders': 'never',
-};
 
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.unref();
-    srv.on('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address();
-      srv.close(() => resolve(port));
-    });
-  });
-}
 
-function tail(file, lines = 30) {
-  try {
-    return fs.readFileSync(file, 'utf8').split('\n').slice(-lines).join('\n');
-  } catch {
-    return '(no log)';
-  }
-}
 
-/** Without VS Code's own variables: from a VS Code terminal they would make code-server act as that window's CLI. */
-function cleanEnv() {
-  return Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('VSCODE_') && k !== 'ELECTRON_RUN_AS_NODE'));
-}
 
 /** The exthost log of the run, where the dev extension's load errors and the mocha spec output land. */
 function exthostLogs(userDataDir) {
