@@ -175,6 +175,34 @@ describe('Orchard Studio in VS Code', { timeout: 10 * 60_000 }, () => {
     assert.equal(await page.locator('.editor-group-container').count(), groupsBefore, 'no new editor group');
   });
 
+  uiTest('Set API Key keeps the key in secret storage: the Chat pane says it is set, no log holds it', 'k-api-key', async () => {
+    const frame = await studio();
+    const chat = frame.locator('[data-testid="pane-chat"]');
+    await chat.getByRole('button', { name: 'Set API key' }).click();
+    const input = page.locator('.quick-input-widget .quick-input-box input');
+    await visible(input, 10_000);
+    assert.equal(await input.getAttribute('type'), 'password', 'the key is typed into a password box');
+    // A made-up key of the right shape; nothing here talks to a model service.
+    const key = `sk-ant-e2e-${Date.now()}-not-a-real-key`;
+    await input.fill(key);
+    await page.keyboard.press('Enter');
+    await visible(chat.getByRole('button', { name: 'Change API key' }), 10_000);
+    await visible(page.locator('.notifications-toasts .notification-toast', { hasText: /API key saved/i }), 10_000);
+    // The key may live only in SecretStorage (encrypted in the profile's state database, never
+    // as plain text): no log, setting or workspace file of the run may contain it.
+    const leaks = [];
+    const scan = (dir) => {
+      for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+        const file = path.join(dir, entry.name);
+        if (entry.isDirectory()) scan(file);
+        else if (entry.isFile() && fs.statSync(file).size < 20_000_000 && fs.readFileSync(file).includes(key)) leaks.push(file);
+      }
+    };
+    scan(vs.runDir);
+    scan(workspace);
+    assert.deepEqual(leaks, [], 'files containing the API key in plain text');
+  });
+
   uiTest('the Studio follows a dark colour theme', 'j-dark-theme', async () => {
     const frame = await studio();
     const background = () => frame.locator('body').evaluate((b) => getComputedStyle(b).backgroundColor);
