@@ -29,12 +29,13 @@ const builds = [
   {
     ...common,
     // dist/extension.js is what loads at activation: only the wiring. The
-    // Studio host (zod, the schema, webview sessions) and the language client
-    // are separate entry points required on first use (vscode/lazyBundle.ts);
-    // the Anthropic SDK, sql.js and simple-git will be too.
+    // Studio host (zod, the schema, webview sessions), the blueprint store
+    // (simple-git) and the language client are separate entry points required
+    // on first use (vscode/lazyBundle.ts); the Anthropic SDK will be too.
     entryPoints: {
       extension: 'extension/src/vscode/extension.ts',
       studioHost: 'extension/src/vscode/studioHost.ts',
+      store: 'extension/src/store/storeBundle.ts',
       lspClient: 'extension/src/vscode/lsp/lspClient.ts',
     },
     outdir: 'dist',
@@ -55,6 +56,17 @@ const builds = [
     target: 'node20',
     // jsonc-parser's "main" is a UMD build whose inner requires esbuild cannot
     // follow (the bundle then throws "Cannot find module './impl/format'").
+    mainFields: ['module', 'main'],
+  },
+  {
+    ...common,
+    // The `orchard` CLI (package.json "bin"); not shipped in the .vsix.
+    entryPoints: { cli: 'extension/src/cli.ts' },
+    outdir: 'dist',
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    banner: { js: '#!/usr/bin/env node' },
     mainFields: ['module', 'main'],
   },
   {

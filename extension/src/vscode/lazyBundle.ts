@@ -6,6 +6,6 @@ import * as path from 'node:path';
  * activation loads only the wiring. The path is computed so that esbuild does
  * not inline the bundle into the activation bundle.
  */
-export function loadBundle<T>(fileName: 'studioHost.js' | 'lspClient.js'): T {
+export function loadBundle<T>(fileName: 'studioHost.js' | 'lspClient.js' | 'store.js'): T {
   return require(path.join(__dirname, fileName)) as T;
 }

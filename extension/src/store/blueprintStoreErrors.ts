@@ -1,0 +1,100 @@
+/**
+ * The blueprint store's typed errors. Each message is meant to be shown as is
+ * (CLI stderr, a VS Code notification): it names the file, field, value or
+ * revision, and says what to do where there is something to do.
+ */
+import type { BlueprintProblem } from '../core/blueprintFile';
+import { MAX_SLUG_LENGTH } from '../core/blueprint';
+
+export class NotAGitRepositoryError extends Error {
+  readonly code = 'ENOTGIT';
+  constructor(
+    readonly folder: string,
+    readonly reason?: string,
+  ) {
+    super(
+      `${folder} is not inside a git work tree, so blueprint history is off (blueprint files still save). ` +
+        `Run "git init" in that folder to record a revision on every save.` +
+        (reason ? ` (git: ${reason})` : ''),
+    );
+    this.name = 'NotAGitRepositoryError';
+  }
+}
+
+export class InvalidSlugError extends Error {
+  readonly code = 'EINVALIDSLUG';
+  constructor(readonly slug: string) {
+    super(
+      `"${slug}" is not a valid blueprint name: use lowercase letters, digits, "-", "_" and inner "." ` +
+        `(starting with a letter or digit, at most ${MAX_SLUG_LENGTH} characters)`,
+    );
+    this.name = 'InvalidSlugError';
+  }
+}
+
+/** A blueprint (a file, or a value handed to save) that breaks the schema; nothing was written. */
+export class BlueprintValidationError extends Error {
+  readonly code = 'EINVALIDBLUEPRINT';
+  constructor(
+    /** What was validated, for the message: a workspace-relative path or "the blueprint". */
+    readonly source: string,
+    readonly problems: readonly BlueprintProblem[],
+  ) {
+    super(`${source} is not a valid blueprint: ${problems.map(formatProblem).join('; ')}`);
+    this.name = 'BlueprintValidationError';
+  }
+}
+
+function formatProblem(p: BlueprintProblem): string {
+  const at = p.line !== undefined ? ` (line ${p.line}, column ${p.column})` : '';
+  return `${p.path}: ${p.message}${at}`;
+}
+
+export class BlueprintFileNotFoundError extends Error {
+  readonly code = 'ENOBLUEPRINT';
+  constructor(readonly file: string) {
+    super(`there is no blueprint file ${file}`);
+    this.name = 'BlueprintFileNotFoundError';
+  }
+}
+
+export class RevisionNotFoundError extends Error {
+  readonly code = 'ENOREVISION';
+  constructor(
+    readonly slug: string,
+    readonly rev: number,
+    readonly count: number,
+  ) {
+    super(
+      count === 0
+        ? `blueprint "${slug}" has no revisions yet`
+        : `blueprint "${slug}" has no revision r${rev}: its revisions are r1 to r${count}`,
+    );
+    this.name = 'RevisionNotFoundError';
+  }
+}
+
+/** A stored revision that cannot be read back (written by another tool, or damaged). */
+export class CorruptRevisionError extends Error {
+  readonly code = 'ECORRUPTREVISION';
+  constructor(
+    readonly slug: string,
+    readonly rev: number,
+    detail: string,
+  ) {
+    super(`revision r${rev} of "${slug}" cannot be read: ${detail}`);
+    this.name = 'CorruptRevisionError';
+  }
+}
+
+/** Other writers kept moving the ref for every attempt; the save did not happen. */
+export class RefUpdateConflictError extends Error {
+  readonly code = 'ECONFLICT';
+  constructor(
+    readonly ref: string,
+    readonly attempts: number,
+  ) {
+    super(`could not record the revision: ${ref} kept changing under ${attempts} attempts (other saves running); nothing was changed, try again`);
+    this.name = 'RefUpdateConflictError';
+  }
+}
