@@ -256,20 +256,28 @@ async function dismissDialogs(page) {
  */
 export async function runCommand(page, title, { timeout = 15_000, waitClosed = true } = {}) {
   const input = page.locator('.quick-input-widget .quick-input-box input');
-  await dismissDialogs(page);
-  await page.keyboard.press('F1');
-  // F1 is lost while focus is inside a webview that swallows it; the title bar's
-  // command center opens the same quick input.
-  if (!(await input.waitFor({ timeout: 3_000 }).then(() => true, () => false))) {
-    await page.locator('.command-center .search-label, .command-center-center').first().click();
-    await input.waitFor({ timeout });
-  }
-  await input.fill(`>${title}`);
   const row = page
     .locator('.quick-input-list .monaco-list-row')
     .filter({ has: page.locator('.label-name', { hasText: new RegExp(`^\\s*${escapeRegExp(title)}\\s*$`) }) })
     .first();
-  await row.waitFor({ timeout });
+  const deadline = Date.now() + timeout;
+  // The palette lists the commands known when it opens; on a loaded machine the remote extension
+  // host may register its contributions a moment later, so reopen it until ours is listed.
+  for (;;) {
+    await dismissDialogs(page);
+    await page.keyboard.press('F1');
+    // F1 is lost while focus is inside a webview that swallows it; the title bar's
+    // command center opens the same quick input.
+    if (!(await input.waitFor({ timeout: 3_000 }).then(() => true, () => false))) {
+      await page.locator('.command-center .search-label, .command-center-center').first().click();
+      await input.waitFor({ timeout });
+    }
+    await input.fill(`>${title}`);
+    const left = deadline - Date.now();
+    if (await row.waitFor({ timeout: Math.max(1_000, Math.min(5_000, left)) }).then(() => true, () => false)) break;
+    if (Date.now() >= deadline) await row.waitFor({ timeout: 1 }); // throws with the locator in the message
+    await page.keyboard.press('Escape');
+  }
   // Enter runs the focused row; another command may rank above ours (recently used), then click ours.
   if (await row.evaluate((el) => el.classList.contains('focused'))) await page.keyboard.press('Enter');
   else await row.click();

@@ -203,6 +203,49 @@ describe('Orchard Studio in VS Code', { timeout: 10 * 60_000 }, () => {
     assert.deepEqual(leaks, [], 'files containing the API key in plain text');
   });
 
+  uiTest('History: save a hand edit as a revision, compare two revisions, restore one after confirming', 'l-history', async () => {
+    const frame = await studio();
+    await planItem(frame, 'Todo sharing').click();
+    const history = frame.locator('[data-testid="pane-plan"] [data-testid="history-section"]');
+    await visible(history);
+    const rows = history.locator('[data-testid="history-row"]');
+    const file = path.join(workspace, '.orchard', 'blueprints', 'todo-sharing.json');
+    const original = fs.readFileSync(file, 'utf8');
+
+    // The fixture has no revision yet: save the file as it is (r1).
+    await history.locator('[data-testid="save-revision"]').click();
+    await visible(rows.first());
+    assert.equal(await rows.count(), 1);
+
+    // A hand edit on disk shows up at once and can be saved as r2.
+    const edited = JSON.parse(original);
+    edited.summary = 'Edited by hand in another editor';
+    fs.writeFileSync(file, JSON.stringify(edited, null, 2) + '\n');
+    await visible(history.locator('[data-testid="unsaved-changes"]'));
+    await history.locator('[data-testid="save-revision"]').click();
+    await history.locator('[data-testid="history-row"][data-rev="2"]').waitFor({ timeout: 10_000 });
+
+    // Compare r1 and r2: the summary changed.
+    await history.locator('[data-testid="history-row"][data-rev="1"] input[type="checkbox"]').check();
+    await history.locator('[data-testid="history-row"][data-rev="2"] input[type="checkbox"]').check();
+    await history.locator('[data-testid="history-compare"]').click();
+    const diff = history.locator('[data-testid="history-diff"]');
+    await visible(diff);
+    assert.match(await diff.innerText(), /summary/);
+    assert.match(await diff.innerText(), /Edited by hand/);
+    await screenshot(page, 'l-history-compare');
+
+    // Restore r1 after VS Code's confirmation: the file is r1 again, recorded as r3 "restore r1".
+    await history.locator('[data-testid="history-row"][data-rev="1"] [data-testid="history-restore"]').click();
+    const dialog = page.locator('.monaco-dialog-box');
+    await visible(dialog, 10_000);
+    assert.match(await dialog.innerText(), /Restore revision r1/);
+    await dialog.getByRole('button', { name: 'Restore' }).click();
+    await history.locator('[data-testid="history-row"][data-rev="3"]').waitFor({ timeout: 10_000 });
+    assert.match(await history.locator('[data-testid="history-row"][data-rev="3"]').innerText(), /restore r1/);
+    assert.equal(JSON.parse(fs.readFileSync(file, 'utf8')).summary, JSON.parse(original).summary);
+  });
+
   uiTest('the Studio follows a dark colour theme', 'j-dark-theme', async () => {
     const frame = await studio();
     const background = () => frame.locator('body').evaluate((b) => getComputedStyle(b).backgroundColor);

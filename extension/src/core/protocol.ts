@@ -36,6 +36,32 @@ export const BlueprintEntry = z.discriminatedUnion('ok', [
 ]);
 export type BlueprintEntry = z.infer<typeof BlueprintEntry>;
 
+/** One revision of a blueprint on its private ref, numbered from 1, oldest first. */
+export const RevisionMsg = z.strictObject({
+  rev: z.int().check(z.positive()),
+  commit: z.string().check(z.regex(/^[0-9a-f]{40,64}$/)),
+  /** ISO 8601. */
+  time: z.string(),
+  message: z.string(),
+});
+export type RevisionMsg = z.infer<typeof RevisionMsg>;
+
+const Rev = z.int().check(z.positive());
+
+/** A blueprint's history as the Plan pane shows it. */
+export const HistoryState = z.discriminatedUnion('state', [
+  z.strictObject({
+    state: z.literal('ok'),
+    revisions: z.array(RevisionMsg),
+    /** False when the file on disk differs from the newest revision (edited by hand, not yet saved as a revision). */
+    fileMatchesHead: z.boolean(),
+  }),
+  /** The workspace folder is not a git repository: files still save, history is off until `git init`. */
+  z.strictObject({ state: z.literal('no-git') }),
+  z.strictObject({ state: z.literal('error'), message: z.string() }),
+]);
+export type HistoryState = z.infer<typeof HistoryState>;
+
 // ---- host -> webview -------------------------------------------------------
 
 export const HostToWebview = z.discriminatedUnion('type', [
@@ -58,6 +84,12 @@ export const HostToWebview = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('blueprint/reveal'), slug: Slug }),
   /** Focus a Studio pane (1 chat, 2 plan, 3 preview): the Ctrl/Cmd+1/2/3 keybindings, which VS Code would otherwise take for editor groups. */
   z.strictObject({ type: z.literal('studio/focusPane'), pane: z.union([z.literal(1), z.literal(2), z.literal(3)]) }),
+  /** A blueprint's revisions, in answer to `history/request` and after each new revision. */
+  z.strictObject({ type: z.literal('history/result'), slug: Slug, history: HistoryState }),
+  /** The readable difference between two revisions, in answer to `history/compare`. */
+  z.strictObject({ type: z.literal('history/diff'), slug: Slug, revA: Rev, revB: Rev, text: z.string(), sectionsChanged: z.array(z.string()) }),
+  /** Open and scroll to the History section of a blueprint (the Blueprint History command). */
+  z.strictObject({ type: z.literal('history/show'), slug: Slug }),
   /** The outcome of a request, for the surface that made it. */
   z.strictObject({ type: z.literal('notice'), level: z.enum(['info', 'error']), text: z.string() }),
 ]);
@@ -78,6 +110,15 @@ export const WebviewToHost = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('build/request'), slug: Slug }),
   z.strictObject({ type: z.literal('apiKey/set') }),
   z.strictObject({ type: z.literal('studio/open'), slug: z.optional(Slug) }),
+  /** Ask for a blueprint's revisions (when it is selected, and after its file changed). */
+  z.strictObject({ type: z.literal('history/request'), slug: Slug }),
+  z.strictObject({ type: z.literal('history/compare'), slug: Slug, revA: Rev, revB: Rev }),
+  /** Restore a revision: the host asks the user to confirm first. */
+  z.strictObject({ type: z.literal('history/restore'), slug: Slug, rev: Rev }),
+  /** Record the file as it is on disk (edited by hand) as a new revision. */
+  z.strictObject({ type: z.literal('revision/save'), slug: Slug }),
+  /** Turn the workspace folder into a git repository so blueprints get history; `slug` is the blueprint whose history is shown. */
+  z.strictObject({ type: z.literal('git/init'), slug: Slug }),
 ]);
 export type WebviewToHost = z.infer<typeof WebviewToHost>;
 

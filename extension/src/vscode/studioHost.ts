@@ -9,6 +9,7 @@ import * as vscode from 'vscode';
 import { canBuild } from '../core/blueprint';
 import { BlueprintIndex } from './blueprints/blueprintIndex';
 import { createBlueprintFile } from './blueprints/createBlueprint';
+import { HistoryService } from './blueprints/historyService';
 import type { ApiKeyStore } from './secrets';
 import { StudioPanel } from './webviews/studioPanel';
 import { webviewHtml, webviewOptions } from './webviews/webviewHtml';
@@ -21,7 +22,19 @@ export class StudioHost implements vscode.Disposable {
     private readonly extensionUri: vscode.Uri,
     apiKeys: ApiKeyStore,
   ) {
-    this.services = { index: new BlueprintIndex(), apiKeys };
+    const index = new BlueprintIndex();
+    let history: HistoryService | undefined;
+    this.services = {
+      index,
+      apiKeys,
+      // Follows the first workspace folder, which can change while the window lives.
+      get history() {
+        const folder = index.folder;
+        if (!folder) return undefined;
+        if (history?.folder !== folder) history = new HistoryService(folder, index);
+        return history;
+      },
+    };
   }
 
   openStudio(slug?: string): void {
@@ -65,7 +78,28 @@ export class StudioHost implements vscode.Disposable {
     });
     if (summary === undefined) return;
     const slug = await createBlueprintFile(folder, featureName.trim(), summary.trim());
+    await this.services.history?.recordCreated(slug);
     this.openStudio(slug);
+  }
+
+  /** Orchard: Blueprint History — the Studio with the blueprint's History section open. */
+  async showHistory(slug: unknown): Promise<void> {
+    const entries = await this.services.index.list();
+    let chosen = typeof slug === 'string' && this.services.index.find(slug) ? slug : undefined;
+    if (!chosen) {
+      if (entries.length === 0) {
+        void vscode.window.showInformationMessage('Orchard: there are no blueprints yet. Create one with Orchard: New Blueprint.');
+        return;
+      }
+      const pick = await vscode.window.showQuickPick(
+        entries.map((e) => ({ label: e.ok ? e.blueprint.featureName : e.slug, description: e.file, detail: e.ok ? undefined : 'has problems', slug: e.slug })),
+        { title: 'Blueprint History', placeHolder: 'Which blueprint?' },
+      );
+      if (!pick) return;
+      chosen = pick.slug;
+    }
+    StudioPanel.show(this.extensionUri, this.services, chosen);
+    StudioPanel.showHistory(chosen);
   }
 
   async buildBlueprint(slug: unknown): Promise<void> {

@@ -6,13 +6,28 @@
  * Host messages replace whole values (`$state.raw`): a snapshot is the new
  * truth, not a patch, and nothing here mutates blueprints in place.
  */
-import type { BlueprintEntry, HostToWebview, WebviewKind, WebviewToHost } from '../../../extension/src/core/protocol';
+import type { BlueprintEntry, HistoryState, HostToWebview, WebviewKind, WebviewToHost } from '../../../extension/src/core/protocol';
 import { normalizeSizes, type PaneSizes } from './paneLayout';
 import type { Bridge } from './vscode';
 
 export interface WorkspaceInfo {
   workspaceName: string | null;
   trusted: boolean;
+}
+
+/** The last history the host sent, for one blueprint. */
+export interface HistoryView {
+  slug: string;
+  history: HistoryState;
+}
+
+/** The last comparison the host sent. */
+export interface DiffView {
+  slug: string;
+  revA: number;
+  revB: number;
+  text: string;
+  sectionsChanged: string[];
 }
 
 export interface Notice {
@@ -42,6 +57,10 @@ export class AppState {
   revealCount = $state(0);
   /** Bumped on every error notice, so a form can stop waiting for its reveal. */
   errorCount = $state(0);
+  history = $state.raw<HistoryView | null>(null);
+  diff = $state.raw<DiffView | null>(null);
+  /** Bumped by `history/show` so the History section opens and scrolls into view. */
+  historyShowSeq = $state(0);
   /** The pane the host asked to focus (Ctrl/Cmd+1/2/3 through VS Code's keybindings), with a counter so a repeat still fires. */
   focusRequest = $state.raw<{ pane: 1 | 2 | 3; seq: number } | null>(null);
 
@@ -84,6 +103,16 @@ export class AppState {
       case 'blueprint/reveal':
         this.select(message.slug);
         this.revealCount++;
+        break;
+      case 'history/result':
+        this.history = { slug: message.slug, history: message.history };
+        break;
+      case 'history/diff':
+        this.diff = { slug: message.slug, revA: message.revA, revB: message.revB, text: message.text, sectionsChanged: message.sectionsChanged };
+        break;
+      case 'history/show':
+        this.select(message.slug);
+        this.historyShowSeq++;
         break;
       case 'studio/focusPane':
         this.focusRequest = { pane: message.pane, seq: (this.focusRequest?.seq ?? 0) + 1 };

@@ -8,6 +8,7 @@ export const CommandId = {
   clearApiKey: 'orchard.clearApiKey',
   approveAgentChanges: 'orchard.approveAgentChanges',
   newBlueprint: 'orchard.newBlueprint',
+  blueprintHistory: 'orchard.blueprintHistory',
   buildBlueprint: 'orchard.buildBlueprint',
   showLog: 'orchard.showLog',
   focusStudioPane: 'orchard.focusStudioPane',

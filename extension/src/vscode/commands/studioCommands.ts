@@ -14,6 +14,7 @@ export function registerStudioCommands(host: () => StudioHost): vscode.Disposabl
       if (pane === 1 || pane === 2 || pane === 3) host().focusStudioPane(pane);
     }),
     vscode.commands.registerCommand(CommandId.newBlueprint, () => host().newBlueprint()),
+    vscode.commands.registerCommand(CommandId.blueprintHistory, (slug?: unknown) => host().showHistory(slug)),
     vscode.commands.registerCommand(CommandId.buildBlueprint, (slug?: unknown) => host().buildBlueprint(slug)),
   ];
 }

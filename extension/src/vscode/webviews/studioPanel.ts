@@ -61,6 +61,10 @@ export class StudioPanel implements vscode.Disposable {
     this.panel.dispose();
   }
 
+  static showHistory(slug: string): void {
+    StudioPanel.current?.session.showHistory(slug);
+  }
+
   static focusPane(pane: 1 | 2 | 3): void {
     StudioPanel.current?.session.focusPane(pane);
   }

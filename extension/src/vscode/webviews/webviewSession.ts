@@ -3,6 +3,7 @@ import type { FileEntry } from '../../core/blueprintFile';
 import { parseWebviewMessage, type HostToWebview, type WebviewKind, type WebviewToHost } from '../../core/protocol';
 import type { BlueprintIndex } from '../blueprints/blueprintIndex';
 import { createBlueprintFile } from '../blueprints/createBlueprint';
+import type { HistoryService } from '../blueprints/historyService';
 import { CommandId } from '../commands/commandIds';
 import { log } from '../log';
 import type { ApiKeyStore } from '../secrets';
@@ -10,6 +11,8 @@ import type { ApiKeyStore } from '../secrets';
 export interface SessionServices {
   readonly index: BlueprintIndex;
   readonly apiKeys: ApiKeyStore;
+  /** Undefined when no folder is open. */
+  readonly history: HistoryService | undefined;
 }
 
 /**
@@ -37,6 +40,11 @@ export class WebviewSession implements vscode.Disposable {
   /** Ask the webview to show a blueprint (it may not have loaded yet; it also restores its own selection). */
   reveal(slug: string): void {
     void this.post({ type: 'blueprint/reveal', slug });
+  }
+
+  /** Open the History section of a blueprint (the Blueprint History command). */
+  showHistory(slug: string): void {
+    void this.post({ type: 'history/show', slug });
   }
 
   focusPane(pane: 1 | 2 | 3): void {
@@ -71,6 +79,7 @@ export class WebviewSession implements vscode.Disposable {
         }
         const slug = await createBlueprintFile(folder, message.featureName, message.summary);
         log().info(`Created blueprint ${slug}`);
+        await this.services.history?.recordCreated(slug);
         await this.post({ type: 'blueprint/reveal', slug });
         await this.post({ type: 'notice', level: 'info', text: `Created .orchard/blueprints/${slug}.json` });
         return;
@@ -89,7 +98,51 @@ export class WebviewSession implements vscode.Disposable {
       case 'studio/open':
         await vscode.commands.executeCommand(CommandId.openStudio, message.slug);
         return;
+      case 'history/request':
+        await this.sendHistory(message.slug);
+        return;
+      case 'history/compare': {
+        const history = this.knownHistory(message.slug);
+        if (!history) return;
+        const { text, sectionsChanged } = await history.compare(message.slug, message.revA, message.revB);
+        await this.post({ type: 'history/diff', slug: message.slug, revA: message.revA, revB: message.revB, text, sectionsChanged });
+        return;
+      }
+      case 'history/restore': {
+        const history = this.knownHistory(message.slug);
+        if (history && (await history.restore(message.slug, message.rev))) {
+          await this.sendHistory(message.slug);
+          await this.post({ type: 'notice', level: 'info', text: `Restored r${message.rev}; recorded as a new revision.` });
+        }
+        return;
+      }
+      case 'revision/save': {
+        const history = this.knownHistory(message.slug);
+        if (!history) return;
+        await history.saveRevision(message.slug);
+        await this.sendHistory(message.slug);
+        await this.post({ type: 'notice', level: 'info', text: 'Saved as a new revision.' });
+        return;
+      }
+      case 'git/init': {
+        const history = this.knownHistory(message.slug);
+        if (!history) return;
+        await history.gitInit();
+        await this.sendHistory(message.slug);
+        await this.post({ type: 'notice', level: 'info', text: 'This folder is now a git repository: blueprint revisions are recorded.' });
+        return;
+      }
     }
+  }
+
+  private knownHistory(slug: string): HistoryService | undefined {
+    return this.knownUri(slug) ? this.services.history : undefined;
+  }
+
+  private async sendHistory(slug: string): Promise<void> {
+    const history = this.knownHistory(slug);
+    if (!history) return;
+    await this.post({ type: 'history/result', slug, history: await history.history(slug) });
   }
 
   /** Messages name blueprints by slug; act only on ones the index knows. */
