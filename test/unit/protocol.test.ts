@@ -12,6 +12,11 @@ describe('webview -> host', () => {
       { type: 'apiKey/set' },
       { type: 'studio/open' },
       { type: 'studio/open', slug: 'todo' },
+      { type: 'history/request', slug: 'todo' },
+      { type: 'history/compare', slug: 'todo', revA: 1, revB: 3 },
+      { type: 'history/restore', slug: 'todo', rev: 2 },
+      { type: 'revision/save', slug: 'todo' },
+      { type: 'git/init', slug: 'todo' },
     ])
       expect(parseWebviewMessage(msg).ok, JSON.stringify(msg)).toBe(true);
   });
@@ -26,6 +31,10 @@ describe('webview -> host', () => {
       { type: 'blueprint/openFile', slug: '../../etc/passwd' },
       { type: 'build/request', slug: 'a\\b' },
       { type: 'ready', extra: 1 },
+      { type: 'history/restore', slug: 'todo', rev: 0 },
+      { type: 'history/restore', slug: 'todo', rev: 1.5 },
+      { type: 'history/compare', slug: 'todo', revA: 1 },
+      { type: 'git/init' },
     ];
     for (const msg of bad) {
       const parsed = parseWebviewMessage(msg);
@@ -56,6 +65,11 @@ describe('host -> webview', () => {
       HostToWebview.safeParse({ type: 'blueprints/snapshot', folderOpen: true, entries: [{ ok: true, slug: 'x', file: 'f', blueprint: { featureName: '' } }] }).success,
     ).toBe(false);
     expect(parseHostMessage({ type: 'studio/focusPane', pane: 2 }).ok).toBe(true);
+    const revision = { rev: 1, commit: 'a'.repeat(40), time: '2026-11-21T10:00:00.000Z', message: 'save' };
+    expect(parseHostMessage({ type: 'history/result', slug: 'x', history: { state: 'ok', revisions: [revision], fileMatchesHead: true } }).ok).toBe(true);
+    expect(parseHostMessage({ type: 'history/result', slug: 'x', history: { state: 'no-git' } }).ok).toBe(true);
+    expect(parseHostMessage({ type: 'history/result', slug: 'x', history: { state: 'ok', revisions: [{ ...revision, commit: 'HEAD' }], fileMatchesHead: true } }).ok).toBe(false);
+    expect(parseHostMessage({ type: 'history/diff', slug: 'x', revA: 1, revB: 2, text: '', sectionsChanged: [] }).ok).toBe(true);
     expect(parseHostMessage({ type: 'studio/focusPane', pane: 4 }).ok).toBe(false);
     expect(parseHostMessage({ type: 'init', kind: 'panel', workspaceName: null, trusted: true, apiKeySet: false }).ok).toBe(false);
   });
