@@ -244,6 +244,16 @@ describe('Orchard Studio in VS Code', { timeout: 10 * 60_000 }, () => {
     await history.locator('[data-testid="history-row"][data-rev="3"]').waitFor({ timeout: 10_000 });
     assert.match(await history.locator('[data-testid="history-row"][data-rev="3"]').innerText(), /restore r1/);
     assert.equal(JSON.parse(fs.readFileSync(file, 'utf8')).summary, JSON.parse(original).summary);
+
+    // The studio DB in the workspace storage folder indexed the revisions (its journal names the blueprint).
+    const storage = path.join(vs.userDataDir, 'User', 'workspaceStorage');
+    const journals = () =>
+      fs.existsSync(storage)
+        ? fs.readdirSync(storage).map((d) => path.join(storage, d, 'orchard.orchard-studio', 'studio.db.journal')).filter((f) => fs.existsSync(f))
+        : [];
+    const deadline = Date.now() + 10_000;
+    while (!journals().some((f) => fs.readFileSync(f, 'utf8').includes('todo-sharing')) && Date.now() < deadline) await page.waitForTimeout(200);
+    assert.ok(journals().some((f) => fs.readFileSync(f, 'utf8').includes('todo-sharing')), 'studio.db.journal records todo-sharing');
   });
 
   uiTest('the Studio follows a dark colour theme', 'j-dark-theme', async () => {

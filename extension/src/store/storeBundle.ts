@@ -6,3 +6,5 @@
 export { BlueprintStore, REF_PREFIX, revisionMessage } from './blueprintStore';
 export type { Revision, RevisionContent, SaveOptions, SaveResult } from './blueprintStore';
 export * from './blueprintStoreErrors';
+export { StudioDb } from './studioDb';
+export { blueprintsFromRefs, recordRevision } from './blueprintIndexSync';

@@ -16,6 +16,9 @@ import { ApiKeyStore } from './secrets';
 import type { StudioHost } from './studioHost';
 import { registerArchitectView, registerStudioSerializer } from './webviews/registerWebviews';
 
+/** Set once the Studio host has loaded; deactivate waits for it to close (the studio DB flushes). */
+let closeStudioHost: (() => Promise<void>) | undefined;
+
 export function activate(context: vscode.ExtensionContext): void {
   const started = performance.now();
   const apiKeys = new ApiKeyStore(context.secrets);
@@ -25,8 +28,9 @@ export function activate(context: vscode.ExtensionContext): void {
     if (!studioHost) {
       const loading = performance.now();
       const { StudioHost: Host } = loadBundle<typeof import('./studioHost')>('studioHost.js');
-      studioHost = new Host(context.extensionUri, apiKeys);
-      context.subscriptions.push(studioHost);
+      const created = new Host(context.extensionUri, apiKeys, context.storageUri);
+      studioHost = created;
+      closeStudioHost = () => created.close();
       log().info(`Studio host loaded in ${(performance.now() - loading).toFixed(1)} ms`);
     }
     return studioHost;
@@ -49,6 +53,8 @@ export function activate(context: vscode.ExtensionContext): void {
   log().info(`Orchard Studio activated in ${(performance.now() - started).toFixed(1)} ms`);
 }
 
-export function deactivate(): void {
+export async function deactivate(): Promise<void> {
+  await closeStudioHost?.();
+  closeStudioHost = undefined;
   disposeLog();
 }

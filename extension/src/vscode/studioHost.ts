@@ -18,12 +18,15 @@ import { WebviewSession, type SessionServices } from './webviews/webviewSession'
 export class StudioHost implements vscode.Disposable {
   private readonly services: SessionServices;
 
+  private history: HistoryService | undefined;
+
   constructor(
     private readonly extensionUri: vscode.Uri,
     apiKeys: ApiKeyStore,
+    storageUri: vscode.Uri | undefined,
   ) {
     const index = new BlueprintIndex();
-    let history: HistoryService | undefined;
+    const host = this;
     this.services = {
       index,
       apiKeys,
@@ -31,8 +34,11 @@ export class StudioHost implements vscode.Disposable {
       get history() {
         const folder = index.folder;
         if (!folder) return undefined;
-        if (history?.folder !== folder) history = new HistoryService(folder, index);
-        return history;
+        if (host.history?.folder !== folder) {
+          void host.history?.dispose();
+          host.history = new HistoryService(folder, index, storageUri);
+        }
+        return host.history;
       },
     };
   }
@@ -124,7 +130,15 @@ export class StudioHost implements vscode.Disposable {
   }
 
   dispose(): void {
+    void this.close();
+  }
+
+  /** Disposes, and resolves once the studio DB has written what it held (deactivate awaits this). */
+  async close(): Promise<void> {
     StudioPanel.disposeCurrent();
     this.services.index.dispose();
+    const history = this.history;
+    this.history = undefined;
+    await history?.dispose();
   }
 }

@@ -1,10 +1,13 @@
 import { execFile } from 'node:child_process';
+import { mkdir } from 'node:fs/promises';
+import * as path from 'node:path';
 import { promisify } from 'node:util';
 import * as vscode from 'vscode';
 import { formatDiff } from '../../core/blueprintDiff';
 import { serializeBlueprint } from '../../core/blueprintFile';
 import type { HistoryState } from '../../core/protocol';
-import type { BlueprintStore } from '../../store/blueprintStore';
+import type { BlueprintStore, SaveResult } from '../../store/blueprintStore';
+import type { StudioDb } from '../../store/studioDb';
 import { loadBundle } from '../lazyBundle';
 import { log } from '../log';
 import type { BlueprintIndex } from './blueprintIndex';
@@ -13,15 +16,19 @@ type StoreModule = typeof import('../../store/storeBundle');
 
 /**
  * Blueprint history for the Plan pane and the Blueprint History command:
- * the git-backed BlueprintStore (simple-git and the store live in
+ * the git-backed BlueprintStore, and the studio DB whose blueprint index
+ * follows each new revision (simple-git, sql.js and the store live in
  * dist/store.js, loaded the first time history is asked for).
  */
 export class HistoryService {
   private opened: Promise<BlueprintStore> | undefined;
+  private dbOpened: Promise<StudioDb | undefined> | undefined;
 
   constructor(
     readonly folder: vscode.WorkspaceFolder,
     private readonly index: BlueprintIndex,
+    /** The workspace storage folder, where the studio DB lives; undefined without a workspace. */
+    private readonly storageUri: vscode.Uri | undefined,
   ) {}
 
   /** The store for the folder; reopened after `git init` changes what it finds. */
@@ -30,10 +37,49 @@ export class HistoryService {
     return this.opened;
   }
 
+  /**
+   * The studio DB, opened once. A missing or corrupt file is rebuilt from the
+   * refs; a DB that cannot open is logged and skipped: the refs stay the truth.
+   */
+  private db(store: BlueprintStore): Promise<StudioDb | undefined> {
+    const storage = this.storageUri;
+    if (!storage || !store.gitAvailable) return Promise.resolve(undefined);
+    this.dbOpened ??= (async () => {
+      try {
+        await mkdir(storage.fsPath, { recursive: true });
+        const { StudioDb, blueprintsFromRefs } = loadBundle<StoreModule>('store.js');
+        return await StudioDb.open({
+          file: path.join(storage.fsPath, 'studio.db'),
+          // dist/sql-wasm.wasm, next to this bundle.
+          wasmPath: path.join(__dirname, 'sql-wasm.wasm'),
+          log: (line) => log().info(`studio DB: ${line}`),
+          rebuild: () => blueprintsFromRefs(store),
+        });
+      } catch (error) {
+        log().error(`The studio database did not open: ${String(error)}`);
+        return undefined;
+      }
+    })();
+    return this.dbOpened;
+  }
+
+  /** A new revision updates the DB's blueprint index; a failure there never fails the save. */
+  private async indexRevision(store: BlueprintStore, slug: string, result: SaveResult): Promise<void> {
+    if (!result.created || !result.revision) return;
+    try {
+      const db = await this.db(store);
+      if (db) await loadBundle<StoreModule>('store.js').recordRevision(db, store, slug, result.revision);
+    } catch (error) {
+      log().warn(`Indexing revision r${result.revision.rev} of ${slug} in the studio DB failed: ${String(error)}`);
+    }
+  }
+
   async history(slug: string): Promise<HistoryState> {
     try {
       const store = await this.store();
       if (!store.gitAvailable) return { state: 'no-git' };
+      // Open (or rebuild) the DB in the background: its first open compiles wasm.
+      void this.db(store);
       const revisions = await store.history(slug);
       return { state: 'ok', revisions, fileMatchesHead: await this.fileMatchesHead(store, slug, revisions.at(-1)?.rev) };
     } catch (error) {
@@ -65,14 +111,16 @@ export class HistoryService {
       'Restore',
     );
     if (choice !== 'Restore') return false;
-    await (await this.store()).restore(slug, rev);
+    const store = await this.store();
+    await this.indexRevision(store, slug, await store.restore(slug, rev));
     log().info(`Restored ${slug} to r${rev}`);
     return true;
   }
 
   /** Records the file as it is on disk (a hand edit) as a new revision. */
   async saveRevision(slug: string): Promise<void> {
-    await (await this.store()).saveCurrentFile(slug, 'save');
+    const store = await this.store();
+    await this.indexRevision(store, slug, await store.saveCurrentFile(slug, 'save'));
     log().info(`Saved ${slug} as a new revision`);
   }
 
@@ -85,7 +133,7 @@ export class HistoryService {
     try {
       const store = await this.store();
       if (!store.gitAvailable || (await store.history(slug)).length > 0) return;
-      await store.saveCurrentFile(slug, 'save');
+      await this.indexRevision(store, slug, await store.saveCurrentFile(slug, 'save'));
     } catch (error) {
       log().warn(`Could not record the first revision of ${slug}: ${String(error)}`);
     }
@@ -102,5 +150,12 @@ export class HistoryService {
     this.opened = undefined;
     log().info(`Initialized a git repository in ${this.folder.uri.fsPath}`);
     for (const entry of await this.index.list()) if (entry.ok) await this.recordCreated(entry.slug);
+  }
+
+  /** Persists what the DB still holds in memory and stops the store's git processes. */
+  async dispose(): Promise<void> {
+    const db = await this.dbOpened?.catch(() => undefined);
+    await db?.close().catch((error: unknown) => log().warn(`Closing the studio DB failed: ${String(error)}`));
+    (await this.opened?.catch(() => undefined))?.dispose();
   }
 }
