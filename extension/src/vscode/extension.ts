@@ -14,6 +14,7 @@ import { LazyLanguageClient } from './lsp/lazyLanguageClient';
 import { OperationsTreeProvider } from './operationsTree';
 import { ApiKeyStore } from './secrets';
 import type { StudioHost } from './studioHost';
+import { openStudioPanelEarly, type EarlyStudioPanel } from './webviews/earlyStudioPanel';
 import { registerArchitectView, registerStudioSerializer } from './webviews/registerWebviews';
 
 /** Set once the Studio host has loaded; deactivate waits for it to close (the studio DB flushes). */
@@ -36,9 +37,34 @@ export function activate(context: vscode.ExtensionContext): void {
     return studioHost;
   };
 
+  // The first Open Studio creates the panel here and lets VS Code start loading
+  // its webview before the Studio host bundle is parsed; later ones go straight to the host.
+  let opening: EarlyStudioPanel | undefined;
+  const openStudio = (slug?: string): void => {
+    if (studioHost) {
+      studioHost.openStudio(slug);
+      return;
+    }
+    if (opening) {
+      opening.panel.reveal();
+      return;
+    }
+    const early = (opening = openStudioPanelEarly(context.extensionUri));
+    setImmediate(() => {
+      opening = undefined;
+      try {
+        host().adoptStudio(early, slug);
+      } catch (error) {
+        log().error(`The Studio could not start: ${String(error)}`);
+        early.panel.dispose();
+        void vscode.window.showErrorMessage('Orchard: the Studio could not start. See the Orchard output for details.');
+      }
+    });
+  };
+
   context.subscriptions.push(
     apiKeys,
-    ...registerStudioCommands(host),
+    ...registerStudioCommands(host, openStudio),
     ...registerAccountCommands(apiKeys),
     registerArchitectView(host),
     registerStudioSerializer(host),

@@ -11,6 +11,7 @@ import { BlueprintIndex } from './blueprints/blueprintIndex';
 import { createBlueprintFile } from './blueprints/createBlueprint';
 import { HistoryService } from './blueprints/historyService';
 import type { ApiKeyStore } from './secrets';
+import type { EarlyStudioPanel } from './webviews/earlyStudioPanel';
 import { StudioPanel } from './webviews/studioPanel';
 import { webviewHtml, webviewOptions } from './webviews/webviewHtml';
 import { WebviewSession, type SessionServices } from './webviews/webviewSession';
@@ -45,6 +46,11 @@ export class StudioHost implements vscode.Disposable {
 
   openStudio(slug?: string): void {
     StudioPanel.show(this.extensionUri, this.services, slug);
+  }
+
+  /** The Studio panel the activation bundle opened before this host loaded. */
+  adoptStudio(early: EarlyStudioPanel, slug?: string): void {
+    StudioPanel.adopt(early, this.services, slug);
   }
 
   /** A panel VS Code restored after a reload (the serializer). */

@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
-import { ViewId } from '../commands/commandIds';
 import { log } from '../log';
+import { createStudioPanel, type EarlyStudioPanel } from './earlyStudioPanel';
 import { webviewHtml, webviewOptions } from './webviewHtml';
 import { WebviewSession, type SessionServices } from './webviewSession';
 
@@ -22,35 +22,38 @@ export class StudioPanel implements vscode.Disposable {
       if (slug) existing.session.reveal(slug);
       return existing;
     }
-    const panel = vscode.window.createWebviewPanel(
-      ViewId.studioPanel,
-      'Orchard Studio',
-      { viewColumn: vscode.ViewColumn.Beside, preserveFocus: false },
-      webviewOptions(extensionUri),
-    );
-    const studio = new StudioPanel(panel, extensionUri, services);
+    const studio = new StudioPanel(createStudioPanel(extensionUri), services);
+    if (slug) studio.session.reveal(slug);
+    return studio;
+  }
+
+  /** Takes over a panel the activation bundle opened (see earlyStudioPanel.ts), replaying what its webview already sent. */
+  static adopt(early: EarlyStudioPanel, services: SessionServices, slug?: string): StudioPanel {
+    StudioPanel.current?.dispose();
+    const studio = new StudioPanel(early.panel, services);
+    studio.session.replay(early.takeMessages());
     if (slug) studio.session.reveal(slug);
     return studio;
   }
 
   static restore(panel: vscode.WebviewPanel, extensionUri: vscode.Uri, services: SessionServices): void {
     panel.webview.options = webviewOptions(extensionUri);
+    panel.iconPath = vscode.Uri.joinPath(extensionUri, 'media', 'orchard.svg');
+    panel.webview.html = webviewHtml(panel.webview, extensionUri, 'studio');
     StudioPanel.current?.dispose();
-    new StudioPanel(panel, extensionUri, services);
+    new StudioPanel(panel, services);
   }
 
   private readonly session: WebviewSession;
   private readonly disposables: vscode.Disposable[] = [];
 
+  /** `panel` already has its HTML; the session listens from here on. */
   private constructor(
     private readonly panel: vscode.WebviewPanel,
-    extensionUri: vscode.Uri,
     services: SessionServices,
   ) {
     StudioPanel.current = this;
-    panel.iconPath = vscode.Uri.joinPath(extensionUri, 'media', 'orchard.svg');
     this.session = new WebviewSession(panel.webview, 'studio', services);
-    panel.webview.html = webviewHtml(panel.webview, extensionUri, 'studio');
     this.disposables.push(this.session, panel.onDidDispose(() => this.dispose()));
     log().info('Studio opened');
   }

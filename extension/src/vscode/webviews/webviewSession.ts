@@ -42,6 +42,13 @@ export class WebviewSession implements vscode.Disposable {
     void this.post({ type: 'blueprint/reveal', slug });
   }
 
+  /** Handles messages that arrived before this session existed, in order. */
+  replay(messages: readonly unknown[]): void {
+    void (async () => {
+      for (const raw of messages) await this.receive(raw);
+    })();
+  }
+
   /** Open the History section of a blueprint (the Blueprint History command). */
   showHistory(slug: string): void {
     void this.post({ type: 'history/show', slug });
