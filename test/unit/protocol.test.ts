@@ -17,6 +17,7 @@ describe('webview -> host', () => {
       { type: 'history/restore', slug: 'todo', rev: 2 },
       { type: 'revision/save', slug: 'todo' },
       { type: 'git/init', slug: 'todo' },
+      { type: 'webview/problem', text: 'dropped a malformed host message' },
     ])
       expect(parseWebviewMessage(msg).ok, JSON.stringify(msg)).toBe(true);
   });
@@ -35,6 +36,7 @@ describe('webview -> host', () => {
       { type: 'history/restore', slug: 'todo', rev: 1.5 },
       { type: 'history/compare', slug: 'todo', revA: 1 },
       { type: 'git/init' },
+      { type: 'webview/problem', text: 'x'.repeat(501) },
     ];
     for (const msg of bad) {
       const parsed = parseWebviewMessage(msg);

@@ -13,14 +13,18 @@ function fromHost(data: unknown) {
 describe('host messages', () => {
   it('drops a malformed message with a warning and renders a valid one', () => {
     const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
-    const { app } = makeApp('studio');
+    const { app, api } = makeApp('studio');
     render(App, { props: { app } });
     const stop = app.connect();
     try {
       // An entry without `ok` and a blueprint without its required feature name.
       fromHost({ type: 'blueprints/snapshot', folderOpen: true, entries: [{ slug: 'evil', file: 'x', blueprint: { summary: 'Evil plan' } }] });
       expect(warn).toHaveBeenCalledTimes(1);
-      expect(String(warn.mock.calls[0]?.[0])).toMatch(/dropped malformed host message/);
+      expect(String(warn.mock.calls[0]?.[0])).toMatch(/dropped a malformed host message/);
+      // ...and reported to the host, which writes it to the Orchard log.
+      const reports = (api.posted as Array<{ type: string; text?: string }>).filter((m) => m.type === 'webview/problem');
+      expect(reports).toHaveLength(1);
+      expect(reports[0]?.text).toMatch(/dropped a malformed host message \(entries/);
       expect(screen.queryByText(/Evil plan/)).toBeNull();
       expect(screen.queryAllByTestId('blueprint-item')).toHaveLength(0);
 
@@ -52,7 +56,7 @@ describe('host messages', () => {
     const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
     const api = new MemoryVsCodeApi();
     createBridge(api).post({ type: 'build/request', slug: '../etc/passwd' });
-    expect(api.posted).toEqual([]);
+    expect(api.posted).toEqual([{ type: 'webview/problem', text: expect.stringMatching(/^not sending an invalid build\/request message \(slug: /) }]);
     expect(warn).toHaveBeenCalledOnce();
   });
 

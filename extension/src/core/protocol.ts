@@ -117,6 +117,8 @@ export const WebviewToHost = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('history/restore'), slug: Slug, rev: Rev }),
   /** Record the file as it is on disk (edited by hand) as a new revision. */
   z.strictObject({ type: z.literal('revision/save'), slug: Slug }),
+  /** Something the webview dropped or refused (a malformed host message): logged to the Orchard log, never acted on. */
+  z.strictObject({ type: z.literal('webview/problem'), text: z.string().check(z.maxLength(500)) }),
   /** Turn the workspace folder into a git repository so blueprints get history; `slug` is the blueprint whose history is shown. */
   z.strictObject({ type: z.literal('git/init'), slug: Slug }),
 ]);

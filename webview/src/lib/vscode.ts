@@ -59,13 +59,18 @@ export interface Bridge {
 const LOG_PREFIX = '[orchard webview]';
 
 export function createBridge(api: VsCodeApi, target: Window = window): Bridge {
+  /** Tell the host, so the problem lands in the Orchard log where users and we look first. */
+  const report = (text: string) => {
+    console.warn(`${LOG_PREFIX} ${text}`);
+    api.postMessage({ type: 'webview/problem', text: text.slice(0, 500) } satisfies WebviewToHost);
+  };
   return {
     post(message) {
       // Types already constrain callers; this catches runtime values (e.g. a
       // slug from a stale snapshot) before the host has to reject them.
       const parsed = parseWebviewMessage(message);
       if (!parsed.ok) {
-        console.warn(`${LOG_PREFIX} not sending invalid message (${parsed.reason})`);
+        report(`not sending an invalid ${String((message as { type?: unknown }).type)} message (${parsed.reason})`);
         return;
       }
       api.postMessage(parsed.message);
@@ -86,7 +91,7 @@ export function createBridge(api: VsCodeApi, target: Window = window): Bridge {
       const listener = (event: MessageEvent) => {
         const parsed = parseHostMessage(event.data);
         if (!parsed.ok) {
-          console.warn(`${LOG_PREFIX} dropped malformed host message (${parsed.reason})`);
+          report(`dropped a malformed host message (${parsed.reason})`);
           return;
         }
         handler(parsed.message);

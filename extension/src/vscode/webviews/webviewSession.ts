@@ -105,6 +105,9 @@ export class WebviewSession implements vscode.Disposable {
       case 'studio/open':
         await vscode.commands.executeCommand(CommandId.openStudio, message.slug);
         return;
+      case 'webview/problem':
+        log().warn(`The ${this.kind} webview reported: ${message.text}`);
+        return;
       case 'history/request':
         await this.sendHistory(message.slug);
         return;
