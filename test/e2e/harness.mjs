@@ -106,9 +106,10 @@ export async function reloadWindow(page, { timeout = 60_000 } = {}) {
 
 /**
  * Starts code-server on a workspace, with `vsix` installed first, and opens it in Chromium.
- * `env` reaches the extension host; `settings` are merged over the quiet user settings.
+ * `env` reaches the extension host; `settings` are merged over the quiet user settings. With
+ * `trusted: false` VS Code asks whether to trust the folder, as it does for a user.
  */
-export async function startVsCode({ workspace, vsix, env = {}, settings = {}, viewport = { width: 1440, height: 900 } } = {}) {
+export async function startVsCode({ workspace, vsix, env = {}, settings = {}, viewport = { width: 1440, height: 900 }, trusted = true } = {}) {
   if (!workspace) throw new Error('startVsCode: workspace is required');
   // Playwright makes its artifacts folder under this process's os.tmpdir(); keep that in .cache/ too.
   if (!process.env.TMPDIR?.startsWith(repoRoot)) {
@@ -188,7 +189,7 @@ export async function startVsCode({ workspace, vsix, env = {}, settings = {}, vi
     server = spawn(
       process.execPath,
       [entry, ...common, '--auth', 'none', '--bind-addr', `127.0.0.1:${port}`, '--disable-telemetry', '--disable-update-check',
-        '--disable-workspace-trust', '--disable-getting-started-override', workspace],
+        ...(trusted ? ['--disable-workspace-trust'] : []), '--disable-getting-started-override', workspace],
       { env: childEnv, detached: true, stdio: ['ignore', log, log] },
     );
     fs.closeSync(log);
