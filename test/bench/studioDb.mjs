@@ -18,7 +18,7 @@
  * The TypeScript source is bundled with esbuild into a temp folder first (as the
  * extension bundles it). Options: --events N (100000), --runs N (3), --opens N (5).
  */
-import { build } from 'esbuild';
+import { bundleForNode } from '../support/bundleNode.mjs';
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
@@ -35,19 +35,8 @@ const PER_TURN = 200;
 /** Events left in the journal (not yet in a snapshot) when the open is measured. */
 const JOURNAL_EVENTS = 10_000;
 
-async function bundleStudioDb(dir) {
-  const outfile = path.join(dir, 'studioDb.cjs');
-  await build({
-    entryPoints: [path.join(root, 'extension/src/store/studioDb.ts')],
-    bundle: true,
-    platform: 'node',
-    format: 'cjs',
-    target: 'node20',
-    mainFields: ['module', 'main'],
-    outfile,
-    logLevel: 'error',
-  });
-  return outfile;
+function bundleStudioDb(dir) {
+  return bundleForNode({ entry: path.join(root, 'extension/src/store/studioDb.ts'), outfile: path.join(dir, 'studioDb.cjs') });
 }
 
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];

@@ -15,6 +15,7 @@
  * operation/seq) and later records overwrite earlier ones only where the record says so.
  */
 import type { Database, Statement } from 'sql.js';
+import type { BlueprintRow } from './studioDbTypes';
 
 export const JOURNAL_VERSION = 1;
 
@@ -22,16 +23,7 @@ export type OperationStatus = 'running' | 'waiting' | 'succeeded' | 'failed' | '
 export const OPERATION_STATUSES: readonly OperationStatus[] = ['running', 'waiting', 'succeeded', 'failed', 'cancelled', 'lost'];
 
 export type JournalRecord =
-  | {
-      t: 'bp';
-      slug: string;
-      featureName: string;
-      status: string;
-      readyToBuild: boolean;
-      headCommit: string | null;
-      revisionCount: number;
-      updatedAt: string;
-    }
+  | ({ t: 'bp' } & BlueprintRow)
   | { t: 'msg'; slug: string; rev: number; ord: number; role: string; content: string; time: string }
   | { t: 'op'; id: string; kind: string; slug: string | null; status: OperationStatus; owner: string; createdAt: string; updatedAt: string }
   | { t: 'ev'; op: string; seq: number; time: string; phase: string; type: string; data: unknown }

@@ -8,7 +8,6 @@
 import * as vscode from 'vscode';
 import { canBuild } from '../core/blueprint';
 import { BlueprintIndex } from './blueprints/blueprintIndex';
-import { createBlueprintFile } from './blueprints/createBlueprint';
 import { HistoryService } from './blueprints/historyService';
 import type { ApiKeyStore } from './secrets';
 import type { EarlyStudioPanel } from './webviews/earlyStudioPanel';
@@ -71,8 +70,8 @@ export class StudioHost implements vscode.Disposable {
   }
 
   async newBlueprint(): Promise<void> {
-    const folder = this.services.index.folder;
-    if (!folder) {
+    const history = this.services.history;
+    if (!history) {
       void vscode.window.showInformationMessage('Open a folder first: Orchard keeps blueprints in its .orchard/blueprints folder.');
       return;
     }
@@ -89,8 +88,7 @@ export class StudioHost implements vscode.Disposable {
       validateInput: (v) => (v.length > 2000 ? 'At most 2000 characters.' : undefined),
     });
     if (summary === undefined) return;
-    const slug = await createBlueprintFile(folder, featureName.trim(), summary.trim());
-    await this.services.history?.recordCreated(slug);
+    const slug = await history.create(featureName.trim(), summary.trim());
     this.openStudio(slug);
   }
 

@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { Blueprint } from '../../../extension/src/core/blueprint';
 import { serializeBlueprint } from '../../../extension/src/core/blueprintFile';
 import type { TranscriptMessage } from '../../../extension/src/core/transcript';
@@ -12,16 +12,9 @@ import {
   NotAGitRepositoryError,
   RevisionNotFoundError,
 } from '../../../extension/src/store/blueprintStoreErrors';
-import { git, isolateGit, makeBusy, makeRepo, removeTempDirs, snapshot, tempDir, tryGit } from './gitFixture';
+import { git, makeBusy, makeRepo, snapshot, tempDir, tryGit, useIsolatedGit } from './gitFixture';
 
-let restoreEnv: () => void;
-beforeAll(() => {
-  restoreEnv = isolateGit();
-});
-afterAll(() => {
-  restoreEnv();
-  removeTempDirs();
-});
+useIsolatedGit();
 
 const REF = 'refs/orchard/blueprints/todo';
 const draft = (n: number) => Blueprint.parse({ featureName: 'Todo sharing', summary: `version ${n}` });

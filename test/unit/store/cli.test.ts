@@ -6,31 +6,17 @@
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import * as esbuild from 'esbuild';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { git, isolateGit, makeRepo, removeTempDirs, tempDir, tryGit } from './gitFixture';
+import { bundleForNode } from '../../support/bundleNode.mjs';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { git, makeRepo, tempDir, tryGit, useIsolatedGit } from './gitFixture';
 
 const repoRoot = path.resolve(__dirname, '..', '..', '..');
 const cli = path.join(repoRoot, 'dist', 'cli.js');
-let restoreEnv: () => void;
+
+useIsolatedGit();
 
 beforeAll(async () => {
-  restoreEnv = isolateGit();
-  await esbuild.build({
-    entryPoints: { cli: path.join(repoRoot, 'extension/src/cli.ts') },
-    outdir: path.join(repoRoot, 'dist'),
-    bundle: true,
-    platform: 'node',
-    format: 'cjs',
-    target: 'node20',
-    banner: { js: '#!/usr/bin/env node' },
-    mainFields: ['module', 'main'],
-    logLevel: 'warning',
-  });
-});
-afterAll(() => {
-  restoreEnv();
-  removeTempDirs();
+  await bundleForNode({ entry: path.join(repoRoot, 'extension/src/cli.ts'), outfile: cli, banner: '#!/usr/bin/env node' });
 });
 
 function orchard(cwd: string, ...args: string[]): { code: number | null; out: string; err: string } {

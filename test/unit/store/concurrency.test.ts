@@ -6,22 +6,18 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { parseBlueprintText } from '../../../extension/src/core/blueprintFile';
 import { BlueprintStore } from '../../../extension/src/store/blueprintStore';
-import { bundle, git, isolateGit, makeRepo, removeTempDirs, tempDir, tryGit } from './gitFixture';
+import { bundle, git, makeRepo, tempDir, tryGit, useIsolatedGit } from './gitFixture';
 
 const REF = 'refs/orchard/blueprints/loop';
-let restoreEnv: () => void;
 let saveLoop: string;
 
+useIsolatedGit();
+
 beforeAll(async () => {
-  restoreEnv = isolateGit();
   saveLoop = await bundle(path.join(__dirname, 'saveLoop.ts'), tempDir('orchard-bundle-'), 'saveLoop');
-});
-afterAll(() => {
-  restoreEnv();
-  removeTempDirs();
 });
 
 interface Run {

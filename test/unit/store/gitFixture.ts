@@ -11,7 +11,8 @@ import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import * as esbuild from 'esbuild';
+import { afterAll, beforeAll } from 'vitest';
+import { bundleForNode } from '../../support/bundleNode.mjs';
 
 const ISOLATION: Record<string, string | undefined> = {
   GIT_CONFIG_GLOBAL: '/dev/null',
@@ -29,6 +30,21 @@ const ISOLATION: Record<string, string | undefined> = {
   GIT_WORK_TREE: undefined,
   GIT_INDEX_FILE: undefined,
 };
+
+/**
+ * For a test file: isolate git before its tests and, after them, restore the
+ * environment and remove the temp folders. Call it before the file's own hooks.
+ */
+export function useIsolatedGit(): void {
+  let restore: (() => void) | undefined;
+  beforeAll(() => {
+    restore = isolateGit();
+  });
+  afterAll(() => {
+    restore?.();
+    removeTempDirs();
+  });
+}
 
 /** Applies the isolation to process.env; returns a function that restores it. */
 export function isolateGit(): () => void {
@@ -128,21 +144,7 @@ export function snapshot(dir: string): Record<string, string> {
   };
 }
 
-/**
- * Bundles a TypeScript entry for a child process the way esbuild.mjs bundles
- * the node targets; returns the .cjs path.
- */
-export async function bundle(entry: string, outDir: string, name: string): Promise<string> {
-  const outfile = path.join(outDir, `${name}.cjs`);
-  await esbuild.build({
-    entryPoints: [entry],
-    bundle: true,
-    platform: 'node',
-    format: 'cjs',
-    target: 'node20',
-    mainFields: ['module', 'main'],
-    outfile,
-    logLevel: 'warning',
-  });
-  return outfile;
+/** Bundles a TypeScript entry for a child process (see test/support/bundleNode.mjs); returns the .cjs path. */
+export function bundle(entry: string, outDir: string, name: string): Promise<string> {
+  return bundleForNode({ entry, outfile: path.join(outDir, `${name}.cjs`) });
 }

@@ -2,7 +2,7 @@
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   batchCheck,
   batchRead,
@@ -18,16 +18,9 @@ import {
 } from '../../../extension/src/store/gitPlumbing';
 import { GitBatchProcess } from '../../../extension/src/store/gitBatch';
 import { GitCommandError, GitNotFoundError, GitRunner } from '../../../extension/src/store/gitRunner';
-import { git, isolateGit, makeRepo, removeTempDirs, tempDir } from './gitFixture';
+import { git, makeRepo, tempDir, useIsolatedGit } from './gitFixture';
 
-let restoreEnv: () => void;
-beforeAll(() => {
-  restoreEnv = isolateGit();
-});
-afterAll(() => {
-  restoreEnv();
-  removeTempDirs();
-});
+useIsolatedGit();
 
 const ME = { GIT_AUTHOR_NAME: 'T', GIT_AUTHOR_EMAIL: 't@example.com', GIT_COMMITTER_NAME: 'T', GIT_COMMITTER_EMAIL: 't@example.com' };
 

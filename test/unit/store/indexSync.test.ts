@@ -1,23 +1,16 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { Blueprint } from '../../../extension/src/core/blueprint';
 import { BlueprintStore } from '../../../extension/src/store/blueprintStore';
 import { blueprintsFromRefs, recordRevision } from '../../../extension/src/store/blueprintIndexSync';
 import { StudioDb } from '../../../extension/src/store/studioDb';
 import { wasmPath } from '../studioDb/helpers';
-import { isolateGit, makeRepo, removeTempDirs, tempDir } from './gitFixture';
+import { makeRepo, tempDir, useIsolatedGit } from './gitFixture';
 
 // The studio DB's blueprint index against real refs: rebuilt from them when the
 // DB file is missing or corrupt, and kept in step as revisions are recorded.
-let restoreEnv: () => void;
-beforeAll(() => {
-  restoreEnv = isolateGit();
-});
-afterAll(() => {
-  restoreEnv();
-  removeTempDirs();
-});
+useIsolatedGit();
 
 const turn = (role: 'user' | 'assistant', content: string) => ({ role, content, time: '2026-11-21T10:00:00.000Z' });
 

@@ -7,7 +7,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { build } from 'esbuild';
+import { bundleForNode } from '../../support/bundleNode.mjs';
 import { afterAll } from 'vitest';
 import type { RebuiltBlueprint } from '../../../extension/src/store/studioDb';
 
@@ -57,18 +57,7 @@ let bundled: Promise<string> | undefined;
 /** Bundles child.ts (with StudioDb and sql.js) into a temp .cjs once per test file. */
 export function childScript(): Promise<string> {
   bundled ??= (async () => {
-    const outfile = path.join(tempDir(), 'child.cjs');
-    await build({
-      entryPoints: [path.resolve('test/unit/studioDb/child.ts')],
-      bundle: true,
-      platform: 'node',
-      format: 'cjs',
-      target: 'node20',
-      mainFields: ['module', 'main'],
-      outfile,
-      logLevel: 'error',
-    });
-    return outfile;
+    return bundleForNode({ entry: path.resolve('test/unit/studioDb/child.ts'), outfile: path.join(tempDir(), 'child.cjs') });
   })();
   return bundled;
 }

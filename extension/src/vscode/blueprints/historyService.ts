@@ -1,8 +1,9 @@
 import { execFile } from 'node:child_process';
-import { mkdir } from 'node:fs/promises';
+import { access, mkdir } from 'node:fs/promises';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
 import * as vscode from 'vscode';
+import { newBlueprint, slugify } from '../../core/blueprint';
 import { formatDiff } from '../../core/blueprintDiff';
 import { serializeBlueprint } from '../../core/blueprintFile';
 import type { HistoryState } from '../../core/protocol';
@@ -125,6 +126,28 @@ export class HistoryService {
   }
 
   /**
+   * Writes a new draft blueprint to `.orchard/blueprints/<slug>.json` through
+   * the store (the one writer of blueprint files: temp file + rename) and, in
+   * a git repository, records it as r1. Never overwrites: a taken slug gets a
+   * numeric suffix. Returns the slug.
+   */
+  async create(featureName: string, summary: string): Promise<string> {
+    const store = await this.store();
+    const base = slugify(featureName);
+    for (let n = 1; n < 1000; n++) {
+      const slug = n === 1 ? base : `${base}-${n}`;
+      if (await exists(store.fileOf(slug))) continue;
+      // No exclusive create through a rename; the window between the check and
+      // the write is a few ms, and a second writer would be another Orchard
+      // command with the same feature name in the same instant.
+      await this.indexRevision(store, slug, await store.save(slug, newBlueprint(featureName, summary), { message: 'save' }));
+      log().info(`Created blueprint ${slug}`);
+      return slug;
+    }
+    throw new Error(`Too many blueprints named "${base}" in .orchard/blueprints`);
+  }
+
+  /**
    * A blueprint that has no revision yet (just created, or the folder just
    * became a repository) gets its first one, so its history starts at once.
    * Without git this does nothing: the file is already saved.
@@ -157,5 +180,14 @@ export class HistoryService {
     const db = await this.dbOpened?.catch(() => undefined);
     await db?.close().catch((error: unknown) => log().warn(`Closing the studio DB failed: ${String(error)}`));
     (await this.opened?.catch(() => undefined))?.dispose();
+  }
+}
+
+async function exists(file: string): Promise<boolean> {
+  try {
+    await access(file);
+    return true;
+  } catch {
+    return false;
   }
 }

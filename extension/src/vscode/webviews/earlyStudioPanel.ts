@@ -21,9 +21,15 @@ export function createStudioPanel(extensionUri: vscode.Uri): vscode.WebviewPanel
     { viewColumn: vscode.ViewColumn.Beside, preserveFocus: false },
     webviewOptions(extensionUri),
   );
+  loadStudioPage(panel, extensionUri);
+  return panel;
+}
+
+/** Icon, options and HTML of a Studio panel, new or restored by the serializer. */
+export function loadStudioPage(panel: vscode.WebviewPanel, extensionUri: vscode.Uri): void {
+  panel.webview.options = webviewOptions(extensionUri);
   panel.iconPath = vscode.Uri.joinPath(extensionUri, 'media', 'orchard.svg');
   panel.webview.html = webviewHtml(panel.webview, extensionUri, 'studio');
-  return panel;
 }
 
 export function openStudioPanelEarly(extensionUri: vscode.Uri): EarlyStudioPanel {

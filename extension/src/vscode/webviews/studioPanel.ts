@@ -1,7 +1,6 @@
 import * as vscode from 'vscode';
 import { log } from '../log';
-import { createStudioPanel, type EarlyStudioPanel } from './earlyStudioPanel';
-import { webviewHtml, webviewOptions } from './webviewHtml';
+import { createStudioPanel, loadStudioPage, type EarlyStudioPanel } from './earlyStudioPanel';
 import { WebviewSession, type SessionServices } from './webviewSession';
 
 /**
@@ -37,9 +36,7 @@ export class StudioPanel implements vscode.Disposable {
   }
 
   static restore(panel: vscode.WebviewPanel, extensionUri: vscode.Uri, services: SessionServices): void {
-    panel.webview.options = webviewOptions(extensionUri);
-    panel.iconPath = vscode.Uri.joinPath(extensionUri, 'media', 'orchard.svg');
-    panel.webview.html = webviewHtml(panel.webview, extensionUri, 'studio');
+    loadStudioPage(panel, extensionUri);
     StudioPanel.current?.dispose();
     new StudioPanel(panel, services);
   }

@@ -2,7 +2,6 @@ import * as vscode from 'vscode';
 import type { FileEntry } from '../../core/blueprintFile';
 import { parseWebviewMessage, type HostToWebview, type WebviewKind, type WebviewToHost } from '../../core/protocol';
 import type { BlueprintIndex } from '../blueprints/blueprintIndex';
-import { createBlueprintFile } from '../blueprints/createBlueprint';
 import type { HistoryService } from '../blueprints/historyService';
 import { CommandId } from '../commands/commandIds';
 import { log } from '../log';
@@ -79,14 +78,12 @@ export class WebviewSession implements vscode.Disposable {
         await this.sendSnapshot(await this.services.index.list());
         return;
       case 'blueprint/create': {
-        const folder = this.services.index.folder;
-        if (!folder) {
+        const history = this.services.history;
+        if (!history) {
           await this.post({ type: 'notice', level: 'error', text: 'Open a folder first: blueprints are saved in its .orchard/blueprints folder.' });
           return;
         }
-        const slug = await createBlueprintFile(folder, message.featureName, message.summary);
-        log().info(`Created blueprint ${slug}`);
-        await this.services.history?.recordCreated(slug);
+        const slug = await history.create(message.featureName, message.summary);
         await this.post({ type: 'blueprint/reveal', slug });
         await this.post({ type: 'notice', level: 'info', text: `Created .orchard/blueprints/${slug}.json` });
         return;

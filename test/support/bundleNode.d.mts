@@ -1,0 +1,1 @@
+export function bundleForNode(options: { entry: string; outfile: string; banner?: string }): Promise<string>;
