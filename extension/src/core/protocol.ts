@@ -62,6 +62,58 @@ export const HistoryState = z.discriminatedUnion('state', [
 ]);
 export type HistoryState = z.infer<typeof HistoryState>;
 
+
+// ---- chat (the Architect conversation) ------------------------------------
+
+/** Tokens of one turn or of a blueprint so far; `costUsd` is an estimate, null for a model without a known price. */
+export const UsageMsg = z.strictObject({
+  inputTokens: z.int().check(z.nonnegative()),
+  outputTokens: z.int().check(z.nonnegative()),
+  cacheReadTokens: z.int().check(z.nonnegative()),
+  cacheWriteTokens: z.int().check(z.nonnegative()),
+  costUsd: z.nullable(z.number().check(z.nonnegative())),
+});
+export type UsageMsg = z.infer<typeof UsageMsg>;
+
+export const IMAGE_MEDIA_TYPES = ['image/png', 'image/jpeg', 'image/webp', 'image/gif'] as const;
+export const MAX_IMAGE_BYTES = 5 * 1024 * 1024;
+export const MAX_ATTACHMENTS = 8;
+
+/** An image the user pasted, dropped or attached: sent whole once, with the message that carries it. */
+export const ImageAttachment = z.strictObject({
+  name: z.string().check(z.minLength(1), z.maxLength(200)),
+  mediaType: z.enum(IMAGE_MEDIA_TYPES),
+  /** Base64 of the file; at most 5 MB decoded (checked again on the host). */
+  base64: z.string().check(z.maxLength(Math.ceil(MAX_IMAGE_BYTES / 3) * 4 + 4)),
+});
+export type ImageAttachment = z.infer<typeof ImageAttachment>;
+
+/** What a transcript shows of an attachment once sent: no image data, a workspace-relative path to the stored copy. */
+export const AttachmentRef = z.strictObject({
+  name: z.string(),
+  mediaType: z.enum(IMAGE_MEDIA_TYPES),
+  /** Workspace-relative, e.g. `.orchard/references/todo-sharing/mock-1.png`; the host turns it into a webview URI. */
+  path: z.optional(z.string()),
+});
+
+/** One final message of a conversation (never a partial one). */
+export const ChatMessageMsg = z.strictObject({
+  id: z.string().check(z.minLength(1), z.maxLength(100)),
+  role: z.enum(['user', 'assistant']),
+  /** Markdown for assistant messages, plain text for user messages. */
+  content: z.string(),
+  /** ISO 8601. */
+  time: z.string(),
+  attachments: z.optional(z.array(AttachmentRef)),
+  /** Assistant messages: what the turn cost. */
+  usage: z.optional(UsageMsg),
+  /** Assistant messages: the revision this turn saved, when it changed the blueprint. */
+  rev: z.optional(Rev),
+});
+export type ChatMessageMsg = z.infer<typeof ChatMessageMsg>;
+
+const TurnId = z.string().check(z.minLength(1), z.maxLength(100));
+
 // ---- host -> webview -------------------------------------------------------
 
 export const HostToWebview = z.discriminatedUnion('type', [
@@ -90,6 +142,38 @@ export const HostToWebview = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('history/diff'), slug: Slug, revA: Rev, revB: Rev, text: z.string(), sectionsChanged: z.array(z.string()) }),
   /** Open and scroll to the History section of a blueprint (the Blueprint History command). */
   z.strictObject({ type: z.literal('history/show'), slug: Slug }),
+  /** A blueprint's whole conversation (final messages only), in answer to `chat/open` and after a reload. */
+  z.strictObject({
+    type: z.literal('chat/transcript'),
+    slug: Slug,
+    messages: z.array(ChatMessageMsg),
+    /** Everything this blueprint's conversation has cost so far. */
+    total: UsageMsg,
+    /** A turn still running for this blueprint (the view was reloaded mid-turn): its id, so Stop works. */
+    runningTurnId: z.nullable(TurnId),
+    /** Which provider and model answer, e.g. "claude-sonnet-4-5 via the Anthropic API"; null when none is configured. */
+    provider: z.nullable(z.string()),
+  }),
+  /** A turn began: the user's message as stored. Every surface showing this blueprint appends it. */
+  z.strictObject({ type: z.literal('chat/turnStarted'), slug: Slug, turnId: TurnId, message: ChatMessageMsg }),
+  /** Streamed assistant text of a running turn, batched by the host (never persisted). */
+  z.strictObject({ type: z.literal('chat/delta'), slug: Slug, turnId: TurnId, text: z.string() }),
+  /** What the turn is doing besides writing: "Updating the blueprint…", "Overloaded — retrying in 4 s (2 of 4)". Null clears it. */
+  z.strictObject({ type: z.literal('chat/activity'), slug: Slug, turnId: TurnId, text: z.nullable(z.string()) }),
+  /** A turn ended. `message` is the final assistant message when there is one (also after Stop, with what was written). */
+  z.strictObject({
+    type: z.literal('chat/turnEnded'),
+    slug: Slug,
+    turnId: TurnId,
+    outcome: z.enum(['done', 'stopped', 'failed']),
+    message: z.nullable(ChatMessageMsg),
+    /** For `failed`: what went wrong, in words the user can act on. */
+    error: z.optional(z.string()),
+    /** Whether Retry makes sense (a 529 after its retries, a network error); false for a budget stop or a bad key. */
+    retryable: z.optional(z.boolean()),
+    /** The blueprint's running total after this turn. */
+    total: UsageMsg,
+  }),
   /** The outcome of a request, for the surface that made it. */
   z.strictObject({ type: z.literal('notice'), level: z.enum(['info', 'error']), text: z.string() }),
 ]);
@@ -117,6 +201,23 @@ export const WebviewToHost = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('history/restore'), slug: Slug, rev: Rev }),
   /** Record the file as it is on disk (edited by hand) as a new revision. */
   z.strictObject({ type: z.literal('revision/save'), slug: Slug }),
+  /** Show a blueprint's conversation: the host answers with `chat/transcript`. */
+  z.strictObject({ type: z.literal('chat/open'), slug: Slug }),
+  /**
+   * The user's message for the Architect, with images; URLs in the text are fetched as design
+   * references. `slug: null` starts a new blueprint from this message (the host creates it, then
+   * sends `blueprint/reveal` and `chat/turnStarted` with its slug).
+   */
+  z.strictObject({
+    type: z.literal('chat/send'),
+    slug: z.nullable(Slug),
+    text: z.string().check(z.maxLength(100_000)),
+    attachments: z._default(z.array(ImageAttachment).check(z.maxLength(MAX_ATTACHMENTS)), []),
+  }),
+  /** Stop the running turn (what streamed so far is kept as the assistant's message). */
+  z.strictObject({ type: z.literal('chat/stop'), slug: Slug, turnId: TurnId }),
+  /** Run the last user message again after a failed or stopped turn. */
+  z.strictObject({ type: z.literal('chat/retry'), slug: Slug }),
   /** Something the webview dropped or refused (a malformed host message): logged to the Orchard log, never acted on. */
   z.strictObject({ type: z.literal('webview/problem'), text: z.string().check(z.maxLength(500)) }),
   /** Turn the workspace folder into a git repository so blueprints get history; `slug` is the blueprint whose history is shown. */
