@@ -6,7 +6,8 @@
  *   3. a fresh committed copy of test/fixtures/workspace under .cache/
  *   4. every test/e2e/*.e2e.mjs with node's test runner, one file at a time (each file owns a
  *      VS Code session; two at once would only fight over 2 cores and make timings noisy)
- * Extra arguments are passed to `node --test` (e.g. --test-name-pattern=Plan).
+ * Extra arguments are passed to `node --test` (e.g. --test-name-pattern=Plan); arguments naming
+ * `*.e2e.mjs` files run only those specs (`npm run test:e2e -- --no-package lsp.e2e.mjs`).
  */
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -19,7 +20,8 @@ const args = process.argv.slice(2);
 // ORCHARD_E2E_VSIX=<file> tests a package built elsewhere (implies --no-package).
 const vsixPath = process.env.ORCHARD_E2E_VSIX ? path.resolve(process.env.ORCHARD_E2E_VSIX) : builtVsix;
 const skipPackage = args.includes('--no-package') || vsixPath !== builtVsix;
-const passThrough = args.filter((a) => a !== '--no-package');
+const only = args.filter((a) => a.endsWith('.e2e.mjs')).map((a) => path.basename(a));
+const passThrough = args.filter((a) => a !== '--no-package' && !a.endsWith('.e2e.mjs'));
 const t0 = performance.now();
 const since = () => `${((performance.now() - t0) / 1000).toFixed(1)} s`;
 
@@ -47,7 +49,7 @@ console.log(`[e2e] workspace ${path.relative(repoRoot, workspace)}`);
 
 // Node 20's --test does not expand globs itself.
 const e2eDir = path.join(repoRoot, 'test', 'e2e');
-const specs = fs.readdirSync(e2eDir).filter((f) => f.endsWith('.e2e.mjs')).sort().map((f) => path.join('test', 'e2e', f));
+const specs = fs.readdirSync(e2eDir).filter((f) => f.endsWith('.e2e.mjs') && (only.length === 0 || only.includes(f))).sort().map((f) => path.join('test', 'e2e', f));
 if (specs.length === 0) {
   console.error('[e2e] no test/e2e/*.e2e.mjs files');
   process.exit(1);
