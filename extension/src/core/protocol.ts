@@ -124,6 +124,12 @@ export const HostToWebview = z.discriminatedUnion('type', [
     workspaceName: z.nullable(z.string()),
     trusted: z.boolean(),
     apiKeySet: z.boolean(),
+    /**
+     * Webview URI of the workspace's `.orchard/references/` folder (images attached in chat are kept
+     * there as `<slug>/<file>`); thumbnails and chat attachments resolve `AttachmentRef.path` and image
+     * references against it. Null or absent without a workspace folder.
+     */
+    referencesBaseUri: z.optional(z.nullable(z.string())),
   }),
   /** The whole list of blueprint files, sent on `ready` and whenever one changes on disk. */
   z.strictObject({

@@ -9,6 +9,16 @@
  * translate URIs and relative CLI paths at the edge.
  */
 
+/**
+ * What a cookbook tree action requires: the built-in actions (`api`, `wait_build`, `shell`, `agent`,
+ * `wait`) have theirs in the tree schema; `.orchard/schema.yaml` may add actions of its own.
+ */
+export interface ActionRule {
+  required: string[];
+  optional: string[];
+  description?: string;
+}
+
 export type Severity = 'error' | 'warning' | 'information' | 'hint';
 
 /** 0-based line, 0-based UTF-16 code unit offset in that line (LSP `Position`). */
