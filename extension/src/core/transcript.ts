@@ -2,15 +2,38 @@
  * One message of an Architect conversation, as stored with each blueprint
  * revision (`messages.jsonl` in the revision's tree) and in the studio DB.
  * Only final messages are stored, never streaming deltas.
+ *
+ * Lines written before `id`, `attachments`, `usage` and `model` existed are
+ * still valid: every field added since is optional.
  */
 import * as z from 'zod/mini';
 import './zodLocale';
+import { AttachmentRef } from './protocol';
+
+/** Tokens one assistant message cost (the turn's sum over its model requests). */
+export const TranscriptUsage = z.strictObject({
+  inputTokens: z.int().check(z.nonnegative()),
+  outputTokens: z.int().check(z.nonnegative()),
+  cacheReadTokens: z.int().check(z.nonnegative()),
+  cacheWriteTokens: z.int().check(z.nonnegative()),
+});
+export type TranscriptUsage = z.infer<typeof TranscriptUsage>;
 
 export const TranscriptMessage = z.strictObject({
+  /** Stable id the webviews key messages by; absent on lines written by older versions. */
+  id: z.optional(z.string().check(z.minLength(1), z.maxLength(100))),
   role: z.enum(['user', 'assistant']),
   content: z.string(),
   /** ISO 8601 time the message was completed. */
   time: z.string(),
+  /** User messages: the images sent with it, as stored copies under `.orchard/references/` (never the image data). */
+  attachments: z.optional(z.array(AttachmentRef)),
+  /** Assistant messages: what the turn cost. Totals are computed from these, never stored twice. */
+  usage: z.optional(TranscriptUsage),
+  /** Assistant messages: the model that answered, so the cost can be estimated later. */
+  model: z.optional(z.string()),
+  /** Assistant messages: the user stopped the turn; `content` is what streamed until then. */
+  stopped: z.optional(z.literal(true)),
 });
 export type TranscriptMessage = z.infer<typeof TranscriptMessage>;
 
@@ -33,7 +56,11 @@ export function fromJsonl(text: string): TranscriptMessage[] {
       throw new Error(`messages.jsonl line ${i + 1}: not JSON`);
     }
     const parsed = TranscriptMessage.safeParse(data);
-    if (!parsed.success) throw new Error(`messages.jsonl line ${i + 1}: ${parsed.error.issues[0]?.message ?? 'invalid message'}`);
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0];
+      const where = issue && issue.path.length > 0 ? `${issue.path.join('.')}: ` : '';
+      throw new Error(`messages.jsonl line ${i + 1}: ${where}${issue?.message ?? 'invalid message'}`);
+    }
     out.push(parsed.data);
   }
   return out;
