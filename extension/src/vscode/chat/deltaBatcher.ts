@@ -1,0 +1,59 @@
+/**
+ * Streamed text reaches the webviews in batches: a model can send hundreds of
+ * deltas a second, and one postMessage (and one re-render) per delta is what
+ * freezes chat webviews. The first piece goes out at once; later pieces wait
+ * until `intervalMs` has passed since the last message, so every surface gets
+ * at most one delta message per interval. No `vscode` import.
+ */
+export interface BatcherClock {
+  now(): number;
+  setTimeout(fn: () => void, ms: number): unknown;
+  clearTimeout(handle: unknown): void;
+}
+
+const realClock: BatcherClock = {
+  now: () => performance.now(),
+  setTimeout: (fn, ms) => setTimeout(fn, ms),
+  clearTimeout: (handle) => clearTimeout(handle as NodeJS.Timeout),
+};
+
+export class DeltaBatcher {
+  private pending = '';
+  private lastEmit = Number.NEGATIVE_INFINITY;
+  private timer: unknown;
+  private closed = false;
+
+  constructor(
+    private readonly emit: (text: string) => void,
+    private readonly intervalMs = 30,
+    private readonly clock: BatcherClock = realClock,
+  ) {}
+
+  push(text: string): void {
+    if (this.closed || text === '') return;
+    this.pending += text;
+    if (this.timer !== undefined) return;
+    const wait = this.lastEmit + this.intervalMs - this.clock.now();
+    if (wait <= 0) this.flush();
+    else this.timer = this.clock.setTimeout(() => this.flush(), wait);
+  }
+
+  /** Sends what is waiting now: before any other message of the turn, so the webview sees them in order. */
+  flush(): void {
+    if (this.timer !== undefined) {
+      this.clock.clearTimeout(this.timer);
+      this.timer = undefined;
+    }
+    if (this.pending === '') return;
+    const text = this.pending;
+    this.pending = '';
+    this.lastEmit = this.clock.now();
+    this.emit(text);
+  }
+
+  /** Flushes and drops anything pushed later (a turn that ended). */
+  close(): void {
+    this.flush();
+    this.closed = true;
+  }
+}
