@@ -129,7 +129,7 @@ export function echoReply(body) {
 
 /** The checks the real API makes on the parts we use; returns a message or null. */
 export function validateRequest(headers, body) {
-  if (!headers['x-api-key'] && !headers['authorization']) return 'x-api-key header is required';
+  if (!headers['x-api-key'] && !headers['authorization']) return 'x-api-key or Authorization header is required';
   if (!headers['anthropic-version']) return 'anthropic-version: header is required';
   if (typeof body !== 'object' || body === null || Array.isArray(body)) return 'The request body must be a JSON object.';
   if (typeof body.model !== 'string' || body.model === '') return 'model: Field required';

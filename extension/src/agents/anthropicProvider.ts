@@ -1,0 +1,413 @@
+/**
+ * The Anthropic Messages API through `@anthropic-ai/sdk`, streamed. The SDK module
+ * loads with the first request (a dynamic import, which esbuild keeps lazy inside
+ * the agents bundle), never at activation.
+ *
+ * Retries are ours, not the SDK's (`maxRetries: 0`), so each wait is announced as a
+ * `retrying` event: 429, 5xx, 529 and connection failures, honouring `retry-after`.
+ * One exception, by choice: once text from an attempt has reached the caller, a
+ * failure (a cut stream, a mid-stream overloaded error) is not retried here —
+ * re-running would print the reply twice. It ends with a retryable ProviderError
+ * and the chat's Retry button (or the agent loop) decides.
+ *
+ * Timeouts: the SDK's `timeout` covers connecting and the response headers; an idle
+ * timer of the same length covers the stream (no event for that long aborts it).
+ */
+import type Anthropic from '@anthropic-ai/sdk';
+import type {
+  ContentBlockParam,
+  MessageCreateParamsStreaming,
+  MessageParam,
+  RawMessageStreamEvent,
+  TextBlockParam,
+  Tool,
+} from '@anthropic-ai/sdk/resources/messages';
+import {
+  ProviderError,
+  type ContentBlock,
+  type ModelMessage,
+  type ModelProvider,
+  type ModelRequest,
+  type ProviderEvent,
+  type StopReason,
+  type SystemBlock,
+  type Usage,
+} from './provider';
+import {
+  abortedError,
+  backoffDelayMs,
+  DEFAULT_RETRY_POLICY,
+  describeDuration,
+  isRetryableStatus,
+  retryAfterMs,
+  sleepUnlessAborted,
+  type RetryPolicy,
+} from './retry';
+
+export interface AnthropicProviderOptions {
+  apiKey: string;
+  baseUrl?: string;
+  /** Connect/headers timeout and stream idle timeout; default 120 s. */
+  timeoutMs?: number;
+  /** Retries after the first attempt; default 3 (4 attempts). */
+  maxRetries?: number;
+  /** Backoff tuning for tests (jitter, base delay). */
+  retryPolicy?: Partial<RetryPolicy>;
+}
+
+type Sdk = typeof import('@anthropic-ai/sdk');
+
+/** The API refuses a request with more than four cache breakpoints. */
+const MAX_CACHE_BREAKPOINTS = 4;
+const DEFAULT_TIMEOUT_MS = 120_000;
+
+export class AnthropicProvider implements ModelProvider {
+  readonly id = 'anthropic' as const;
+  private readonly policy: RetryPolicy;
+  private readonly timeoutMs: number;
+  private loaded: Promise<{ sdk: Sdk; client: Anthropic }> | undefined;
+
+  constructor(private readonly options: AnthropicProviderOptions) {
+    if (options.apiKey.trim() === '') {
+      throw new ProviderError('No Anthropic API key is set. Set one with Orchard: Set API Key, or set ANTHROPIC_API_KEY.', 'auth', false);
+    }
+    const maxRetries = options.maxRetries ?? DEFAULT_RETRY_POLICY.maxAttempts - 1;
+    this.policy = { ...DEFAULT_RETRY_POLICY, ...options.retryPolicy, maxAttempts: Math.max(1, maxRetries + 1) };
+    this.timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  }
+
+  stream(request: ModelRequest, signal: AbortSignal): AsyncIterable<ProviderEvent> {
+    return this.run(request, signal);
+  }
+
+  private load(): Promise<{ sdk: Sdk; client: Anthropic }> {
+    this.loaded ??= import('@anthropic-ai/sdk').then((sdk) => ({
+      sdk,
+      client: new sdk.Anthropic({
+        apiKey: this.options.apiKey,
+        ...(this.options.baseUrl ? { baseURL: this.options.baseUrl } : {}),
+        maxRetries: 0,
+        timeout: this.timeoutMs,
+      }),
+    }));
+    return this.loaded;
+  }
+
+  private async *run(request: ModelRequest, signal: AbortSignal): AsyncGenerator<ProviderEvent> {
+    if (signal.aborted) throw abortedError();
+    const { sdk, client } = await this.load();
+    const body = toApiRequest(request);
+    const firstAttemptAt = Date.now();
+    for (let attempt = 1; ; attempt++) {
+      const progress = { responded: false, textShown: false };
+      let failure: Failure;
+      try {
+        yield* this.attempt(client, body, signal, progress);
+        return;
+      } catch (error) {
+        if (signal.aborted) throw abortedError();
+        failure = this.classify(sdk, error, request.model, progress.responded);
+      }
+      const elapsed = Date.now() - firstAttemptAt;
+      if (!failure.retryable) throw failure.error;
+      if (progress.textShown) throw midReplyError(failure);
+      if (failure.serverAskedMs !== undefined && failure.serverAskedMs > this.policy.maxRetryAfterMs) {
+        throw new ProviderError(`${failure.what} — Anthropic asks to wait ${describeDuration(failure.serverAskedMs)}. Press Retry later.`, failure.error.kind, true);
+      }
+      if (attempt >= this.policy.maxAttempts) throw exhaustedError(failure, attempt, elapsed);
+      const delayMs = backoffDelayMs(attempt + 1, this.policy, failure.serverAskedMs);
+      yield { type: 'retrying', attempt: attempt + 1, maxAttempts: this.policy.maxAttempts, delayMs, reason: failure.what };
+      await sleepUnlessAborted(delayMs, signal);
+    }
+  }
+
+  /** One HTTP request, streamed; throws on any failure (classified by the caller). */
+  private async *attempt(
+    client: Anthropic,
+    body: MessageCreateParamsStreaming,
+    signal: AbortSignal,
+    progress: { responded: boolean; textShown: boolean },
+  ): AsyncGenerator<ProviderEvent> {
+    const controller = new AbortController();
+    const forwardAbort = () => controller.abort();
+    signal.addEventListener('abort', forwardAbort, { once: true });
+    let idleTimer: ReturnType<typeof setTimeout> | undefined;
+    const idle = { timedOut: false };
+    const armIdleTimer = () => {
+      clearTimeout(idleTimer);
+      idleTimer = setTimeout(() => {
+        idle.timedOut = true;
+        controller.abort();
+      }, this.timeoutMs);
+    };
+    try {
+      armIdleTimer();
+      const stream = await client.messages.create(body, { signal: controller.signal });
+      progress.responded = true;
+      const assembler = new MessageAssembler(body.model);
+      for await (const event of stream) {
+        armIdleTimer();
+        for (const out of assembler.accept(event)) {
+          if (out.type === 'text') progress.textShown = true;
+          yield out;
+        }
+        if (assembler.finished) break;
+      }
+      yield assembler.result();
+    } catch (error) {
+      if (idle.timedOut && !signal.aborted) throw new TimeoutMarker();
+      throw error;
+    } finally {
+      clearTimeout(idleTimer);
+      signal.removeEventListener('abort', forwardAbort);
+      // Leaving early (the consumer stopped iterating, or an error) must not leave the socket open.
+      controller.abort();
+    }
+  }
+
+  /** `responded`: the HTTP response had arrived, so a connection failure happened mid-stream. */
+  private classify(sdk: Sdk, error: unknown, model: string, responded: boolean): Failure {
+    const scrub = (text: string) => scrubSecret(text, this.options.apiKey);
+    if (error instanceof ProviderError) return { error, what: error.message.replace(/\.$/, ''), retryable: error.retryable };
+    if (error instanceof TimeoutMarker || error instanceof sdk.APIConnectionTimeoutError) {
+      const what = `Anthropic did not answer for ${describeDuration(this.timeoutMs)}`;
+      return { error: new ProviderError(`${what}.`, 'timeout', true), what, retryable: true };
+    }
+    if (error instanceof sdk.APIUserAbortError) return { error: abortedError(), what: 'Stopped', retryable: false };
+    if (error instanceof sdk.APIConnectionError || !(error instanceof sdk.APIError)) {
+      const cause = scrub(describeCause(error));
+      if (responded) {
+        const what = `The connection to Anthropic dropped mid-reply (${cause})`;
+        return { error: new ProviderError(`${what}.`, 'network', true), what, retryable: true };
+      }
+      const where = this.options.baseUrl ?? 'api.anthropic.com';
+      const what = `Could not reach Anthropic at ${where} (${cause})`;
+      return { error: new ProviderError(`${what}. Check the connection or orchard.anthropic.baseUrl.`, 'network', true), what, retryable: true };
+    }
+    const apiMessage = scrub(apiErrorMessage(error));
+    const type = apiErrorType(error);
+    const status = error.status ?? (type === 'overloaded_error' ? 529 : type === 'rate_limit_error' ? 429 : undefined);
+    const serverAskedMs = retryAfterMs(error.headers);
+    if (status === 401) {
+      return { error: new ProviderError('The Anthropic API rejected the key (401). Set a new one with Orchard: Set API Key.', 'auth', false), what: 'rejected key', retryable: false };
+    }
+    if (status === 403) {
+      return { error: new ProviderError(`The Anthropic API key may not do this (403): ${apiMessage}`, 'auth', false), what: 'forbidden', retryable: false };
+    }
+    if (status === 404) {
+      return { error: new ProviderError(`Anthropic did not find what was asked for (404) — is '${model}' a model your key can use? ${apiMessage}`, 'invalid_request', false), what: 'not found', retryable: false };
+    }
+    if (status === 529) {
+      return { error: new ProviderError(`Anthropic is overloaded (529): ${apiMessage}`, 'overloaded', true), what: 'Anthropic is overloaded (529)', retryable: true, serverAskedMs };
+    }
+    if (status === 429) {
+      return { error: new ProviderError(`Anthropic's rate limit was reached (429): ${apiMessage}`, 'rate_limit', true), what: "Anthropic's rate limit was reached (429)", retryable: true, serverAskedMs };
+    }
+    if (status !== undefined && isRetryableStatus(status)) {
+      return { error: new ProviderError(`Anthropic had a server error (${status}): ${apiMessage}`, 'server', true), what: `Anthropic had a server error (${status})`, retryable: true, serverAskedMs };
+    }
+    if (status === undefined) {
+      // An `error` event inside the stream with a type we do not retry on.
+      return { error: new ProviderError(`Anthropic ended the reply with an error (${type ?? 'unknown'}): ${apiMessage}`, 'server', true), what: `Anthropic ended the reply with an error (${type ?? 'unknown'})`, retryable: true };
+    }
+    return { error: new ProviderError(`Anthropic refused the request (${status}): ${apiMessage}`, 'invalid_request', false), what: `refused (${status})`, retryable: false };
+  }
+}
+
+interface Failure {
+  error: ProviderError;
+  /** A short phrase for retry notices and the final message, e.g. "Anthropic is overloaded (529)". */
+  what: string;
+  retryable: boolean;
+  serverAskedMs?: number;
+}
+
+/** Thrown inside an attempt when our idle timer (not the user) aborted the request. */
+class TimeoutMarker extends Error {}
+
+function exhaustedError(failure: Failure, attempts: number, elapsedMs: number): ProviderError {
+  const tried = attempts === 1 ? 'tried once' : `tried ${attempts} times over ${describeDuration(elapsedMs)}`;
+  const advice = failure.error.kind === 'rate_limit' ? 'Wait a minute, then press Retry.' : 'Nothing was lost; press Retry.';
+  return new ProviderError(`${failure.what} — ${tried}. ${advice}`, failure.error.kind, true);
+}
+
+function midReplyError(failure: Failure): ProviderError {
+  return new ProviderError(
+    `The reply stopped part-way: ${failure.what}. The text above is incomplete; press Retry to ask again.`,
+    failure.error.kind,
+    true,
+  );
+}
+
+// --- request mapping ------------------------------------------------------------
+
+export function toApiRequest(request: ModelRequest): MessageCreateParamsStreaming {
+  const system = toSystem(request.system);
+  const tools: Tool[] = request.tools.map((tool) => ({
+    name: tool.name,
+    description: tool.description,
+    input_schema: tool.inputSchema as Tool['input_schema'],
+  }));
+  return {
+    model: request.model,
+    max_tokens: request.maxTokens,
+    messages: request.messages.map(toMessageParam),
+    ...(system.length > 0 ? { system } : {}),
+    ...(tools.length > 0 ? { tools } : {}),
+    stream: true,
+  };
+}
+
+/** Cache breakpoints where `cache` is set; past the API's limit of four, the last four win (each covers everything before it). */
+function toSystem(blocks: SystemBlock[]): TextBlockParam[] {
+  const marked = blocks.flatMap((block, index) => (block.cache ? [index] : []));
+  const kept = new Set(marked.slice(-MAX_CACHE_BREAKPOINTS));
+  return blocks.map((block, index) => ({
+    type: 'text',
+    text: block.text,
+    ...(kept.has(index) ? { cache_control: { type: 'ephemeral' as const } } : {}),
+  }));
+}
+
+function toMessageParam(message: ModelMessage): MessageParam {
+  return { role: message.role, content: message.content.map(toContentParam) };
+}
+
+function toContentParam(block: ContentBlock): ContentBlockParam {
+  switch (block.type) {
+    case 'text':
+      return { type: 'text', text: block.text };
+    case 'image':
+      return { type: 'image', source: { type: 'base64', media_type: block.mediaType, data: block.base64 } };
+    case 'tool_use':
+      return { type: 'tool_use', id: block.id, name: block.name, input: block.input ?? {} };
+    case 'tool_result':
+      return { type: 'tool_result', tool_use_id: block.toolUseId, content: block.content, ...(block.isError ? { is_error: true } : {}) };
+  }
+}
+
+// --- response assembly ----------------------------------------------------------
+
+type Building = { type: 'text'; text: string } | { type: 'tool_use'; id: string; name: string; json: string } | { type: 'ignored' };
+
+/**
+ * Turns raw stream events into our events and the final message. A stream that
+ * ends without `message_stop` is a dropped connection, not a short reply.
+ */
+export class MessageAssembler {
+  private readonly blocks = new Map<number, Building>();
+  private usage: Usage = { inputTokens: 0, outputTokens: 0, cacheReadTokens: 0, cacheWriteTokens: 0 };
+  private stopReason: StopReason = 'other';
+  finished = false;
+
+  constructor(private model: string) {}
+
+  accept(event: RawMessageStreamEvent): ProviderEvent[] {
+    switch (event.type) {
+      case 'message_start':
+        this.model = event.message.model || this.model;
+        this.mergeUsage(event.message.usage);
+        return [];
+      case 'content_block_start': {
+        const block = event.content_block;
+        if (block.type === 'text') {
+          this.blocks.set(event.index, { type: 'text', text: block.text });
+          return block.text ? [{ type: 'text', text: block.text }] : [];
+        }
+        if (block.type === 'tool_use') {
+          this.blocks.set(event.index, { type: 'tool_use', id: block.id, name: block.name, json: '' });
+          return [{ type: 'tool_started', id: block.id, name: block.name }];
+        }
+        this.blocks.set(event.index, { type: 'ignored' });
+        return [];
+      }
+      case 'content_block_delta': {
+        const building = this.blocks.get(event.index);
+        if (event.delta.type === 'text_delta' && building?.type === 'text') {
+          building.text += event.delta.text;
+          return [{ type: 'text', text: event.delta.text }];
+        }
+        if (event.delta.type === 'input_json_delta' && building?.type === 'tool_use') building.json += event.delta.partial_json;
+        return [];
+      }
+      case 'message_delta':
+        this.stopReason = toStopReason(event.delta.stop_reason);
+        this.mergeUsage(event.usage);
+        return [];
+      case 'message_stop':
+        this.finished = true;
+        return [];
+      default:
+        return [];
+    }
+  }
+
+  result(): ProviderEvent {
+    if (!this.finished) throw new ProviderError('The connection to Anthropic closed before the reply ended.', 'network', true);
+    const content: ContentBlock[] = [];
+    for (const index of [...this.blocks.keys()].sort((a, b) => a - b)) {
+      const block = this.blocks.get(index);
+      if (block?.type === 'text' && block.text !== '') content.push({ type: 'text', text: block.text });
+      if (block?.type === 'tool_use') content.push({ type: 'tool_use', id: block.id, name: block.name, input: parseToolInput(block.json) });
+    }
+    return { type: 'message', content, stopReason: this.stopReason, usage: this.usage, model: this.model };
+  }
+
+  /** message_start carries the input side; message_delta the (cumulative) output and, on newer servers, updated input counts. */
+  private mergeUsage(usage: { input_tokens?: number | null; output_tokens?: number | null; cache_read_input_tokens?: number | null; cache_creation_input_tokens?: number | null }): void {
+    this.usage = {
+      inputTokens: usage.input_tokens ?? this.usage.inputTokens,
+      outputTokens: usage.output_tokens ?? this.usage.outputTokens,
+      cacheReadTokens: usage.cache_read_input_tokens ?? this.usage.cacheReadTokens,
+      cacheWriteTokens: usage.cache_creation_input_tokens ?? this.usage.cacheWriteTokens,
+    };
+  }
+}
+
+/**
+ * Input that is not valid JSON (e.g. cut off by max_tokens) is passed on as the raw
+ * string: the agent loop's schema check then reports it to the model like any bad input.
+ */
+function parseToolInput(json: string): unknown {
+  if (json.trim() === '') return {};
+  try {
+    return JSON.parse(json);
+  } catch {
+    return json;
+  }
+}
+
+const STOP_REASONS = new Set<string>(['end_turn', 'tool_use', 'max_tokens', 'stop_sequence', 'refusal', 'pause_turn']);
+
+function toStopReason(reason: string | null | undefined): StopReason {
+  return reason && STOP_REASONS.has(reason) ? (reason as StopReason) : 'other';
+}
+
+// --- error details ----------------------------------------------------------------
+
+function apiErrorMessage(error: { error?: unknown; message: string }): string {
+  const body = error.error as { error?: { message?: unknown } } | undefined;
+  const message = body?.error?.message;
+  return typeof message === 'string' && message !== '' ? message : error.message;
+}
+
+function apiErrorType(error: { error?: unknown; type?: unknown }): string | undefined {
+  const body = error.error as { error?: { type?: unknown } } | undefined;
+  const type = body?.error?.type ?? error.type;
+  return typeof type === 'string' ? type : undefined;
+}
+
+function describeCause(error: unknown): string {
+  let current: unknown = error;
+  const parts: string[] = [];
+  for (let depth = 0; depth < 4 && current instanceof Error; depth++) {
+    const code = (current as { code?: unknown }).code;
+    parts.push(typeof code === 'string' ? `${current.message} ${code}` : current.message);
+    current = (current as { cause?: unknown }).cause;
+  }
+  return parts.filter((part) => part !== '').join(': ') || String(error);
+}
+
+function scrubSecret(text: string, secret: string): string {
+  return secret.length >= 8 ? text.split(secret).join('[key]') : text;
+}
