@@ -7,6 +7,7 @@
  * truth, not a patch, and nothing here mutates blueprints in place.
  */
 import type { BlueprintEntry, HistoryState, HostToWebview, WebviewKind, WebviewToHost } from '../../../extension/src/core/protocol';
+import { ChatState } from './chatState.svelte';
 import { normalizeSizes, type PaneSizes } from './paneLayout';
 import type { Bridge } from './vscode';
 
@@ -46,6 +47,8 @@ export class AppState {
   /** null until the host's `init` arrives. */
   workspace = $state.raw<WorkspaceInfo | null>(null);
   apiKeySet = $state<boolean | null>(null);
+  /** Webview URI of `.orchard/references/`, for attached images and image references; null without a folder. */
+  referencesBaseUri = $state<string | null>(null);
   /** null until the first snapshot arrives. */
   folderOpen = $state<boolean | null>(null);
   entries = $state.raw<BlueprintEntry[]>([]);
@@ -71,10 +74,13 @@ export class AppState {
 
   readonly #bridge: Bridge;
   #noticeId = 0;
+  /** The Architect conversation this surface shows. */
+  readonly chat: ChatState;
 
   constructor(bridge: Bridge, kind: WebviewKind) {
     this.#bridge = bridge;
     this.kind = kind;
+    this.chat = new ChatState({ post: (m) => this.post(m), select: (slug) => this.select(slug) });
     const saved = bridge.getState();
     this.selectedSlug = saved.selectedSlug;
     this.paneSizes = normalizeSizes(saved.paneSizes);
@@ -92,6 +98,7 @@ export class AppState {
       case 'init':
         this.workspace = { workspaceName: message.workspaceName, trusted: message.trusted };
         this.apiKeySet = message.apiKeySet;
+        this.referencesBaseUri = message.referencesBaseUri ?? null;
         break;
       case 'blueprints/snapshot':
         this.folderOpen = message.folderOpen;
@@ -117,10 +124,21 @@ export class AppState {
       case 'studio/focusPane':
         this.focusRequest = { pane: message.pane, seq: (this.focusRequest?.seq ?? 0) + 1 };
         break;
+      case 'chat/transcript':
+      case 'chat/turnStarted':
+      case 'chat/delta':
+      case 'chat/activity':
+      case 'chat/turnEnded':
+        this.chat.handle(message);
+        break;
       case 'notice': {
         const id = ++this.#noticeId;
         this.notices = [...this.notices, { id, level: message.level, text: message.text }].slice(-MAX_NOTICES);
-        if (message.level === 'error') this.errorCount++;
+        if (message.level === 'error') {
+          this.errorCount++;
+          // The host answers a refused chat/send or chat/retry with an error notice.
+          this.chat.requestFailed();
+        }
         else setTimeout(() => this.dismissNotice(id), INFO_NOTICE_MS);
         break;
       }
