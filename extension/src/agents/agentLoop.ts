@@ -128,6 +128,8 @@ export async function runAgentLoop(opts: AgentLoopOptions): Promise<AgentLoopRes
     try {
       const request = { model: opts.model, system, messages, tools: toolSpecs, maxTokens: opts.maxTokens };
       for await (const event of provider.stream(request, signal)) {
+        // What arrives after Stop is not shown: the user saw the text end where they stopped it.
+        if (signal.aborted) return end('stopped', streamed);
         if (event.type === 'text') {
           setActivity(null);
           streamed += event.text;

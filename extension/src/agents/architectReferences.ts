@@ -7,12 +7,14 @@
  * "None of them" is the test because taking some tokens is a decision (the
  * Architect kept the palette and dropped the fonts, as the developer asked);
  * taking none is more often an omission, and tokens the developer can delete
- * are better than tokens lost. Merged tokens are marked in `inspirationNotes`
- * and leave the section at least `partial`, so nobody builds on them unread.
+ * are better than tokens lost. The merge (`mergeDesignTokens`) adds only what
+ * does not clash with a token already there, marks the tokens in
+ * `inspirationNotes` and leaves the section at least `partial`, so nobody
+ * builds on them unread.
  * Pure and deterministic: same inputs, same blueprint.
  */
 import type { Blueprint } from '../core/blueprint';
-import type { DesignTokens } from '../core/designTokens';
+import { mergeDesignTokens, type DesignTokens } from '../core/designTokens';
 import type { ArchitectImage } from './architectContext';
 import type { ReferenceDigest } from './references/referenceTypes';
 
@@ -34,41 +36,9 @@ function tokenCount(tokens: DesignTokens): number {
   return tokens.colors.length + tokens.typography.length + tokens.spacing.length + tokens.radius.length;
 }
 
-function hostOf(url: string): string {
-  try {
-    return new URL(url).host || url;
-  } catch {
-    return url;
-  }
-}
-
-/** Appends `additions` whose key is new; a name already used gets the source's host appended so both stay distinguishable. */
-function mergeNamed<T extends { name: string; value: string }>(existing: T[], additions: T[], source: string): T[] {
-  const out = [...existing];
-  for (const token of additions) {
-    if (out.some((t) => same(t.value, token.value) && same(t.name, token.name))) continue;
-    const name = out.some((t) => same(t.name, token.name)) ? `${token.name} (${source})` : token.name;
-    out.push({ ...token, name });
-  }
-  return out;
-}
-
-export function mergeTokensInto(ds: DesignSystem, tokens: DesignTokens, url: string): DesignSystem {
-  const source = hostOf(url);
-  const typography = [...ds.typography];
-  for (const t of tokens.typography) {
-    if (!typography.some((f) => same(f.role, t.role) && same(f.family, t.family))) typography.push({ ...t });
-  }
-  const note = `Tokens from ${url} were added by Orchard from the reference; confirm or adjust them.`;
-  return {
-    ...ds,
-    status: ds.status === 'empty' ? 'partial' : ds.status,
-    colors: mergeNamed(ds.colors, tokens.colors, source),
-    typography,
-    spacing: mergeNamed(ds.spacing, tokens.spacing, source),
-    radius: mergeNamed(ds.radius, tokens.radius, source),
-    inspirationNotes: ds.inspirationNotes.trim() === '' ? note : `${ds.inspirationNotes.trimEnd()}\n${note}`,
-  };
+/** The note that marks merged tokens, so the developer and the Architect know to review them. */
+export function mergedTokensNote(url: string): string {
+  return `Tokens from ${url} were added by Orchard from the reference; confirm or adjust them.`;
 }
 
 /** The blueprint with the turn's references recorded; the same object when nothing was missing. */
@@ -76,7 +46,7 @@ export function recordReferences(bp: Blueprint, references: readonly ReferenceDi
   let designSystem = bp.sections.designSystem;
   const items = [...bp.references.items];
   for (const digest of references) {
-    if (tokenCount(digest.tokens) > 0 && !takesAnyToken(designSystem, digest.tokens)) designSystem = mergeTokensInto(designSystem, digest.tokens, digest.url);
+    if (tokenCount(digest.tokens) > 0 && !takesAnyToken(designSystem, digest.tokens)) designSystem = mergeDesignTokens(designSystem, digest.tokens, mergedTokensNote(digest.url));
     if (!items.some((i) => i.kind === 'url' && i.source === digest.url)) {
       items.push({ kind: 'url', source: digest.url, ...(digest.title ? { title: digest.title } : {}) });
     }
