@@ -212,11 +212,18 @@ export class FenceFilter {
   private pending = '';
   private inFence = false;
   private announced = 0;
+  private afterFence = false;
 
   push(text: string): ProviderEvent[] {
     this.pending += text;
     const out: ProviderEvent[] = [];
     for (;;) {
+      if (this.afterFence) {
+        // The line break after a closing fence goes with the fence; it may arrive in a later delta.
+        if (/^[ \t]*$/.test(this.pending)) return out;
+        this.pending = this.pending.replace(/^[ \t]*\n?/, '');
+        this.afterFence = false;
+      }
       if (this.inFence) {
         const header = /^```tool_use name=([A-Za-z0-9_-]+)[^\n]*\n/.exec(this.pending);
         if (header && this.announced === 0) {
@@ -225,7 +232,8 @@ export class FenceFilter {
         }
         const close = this.pending.indexOf('```', FENCE_OPEN.length);
         if (close < 0) return out;
-        this.pending = this.pending.slice(close + 3).replace(/^[ \t]*\n?/, '');
+        this.pending = this.pending.slice(close + 3);
+        this.afterFence = true;
         this.inFence = false;
         this.announced = 0;
         continue;
@@ -247,8 +255,9 @@ export class FenceFilter {
 
   /** The held-back tail once the text is complete (an unclosed fence is dropped: the final message parses it). */
   flush(): ProviderEvent[] {
-    const rest = this.inFence ? '' : this.pending;
+    const rest = this.inFence || this.afterFence ? '' : this.pending;
     this.pending = '';
+    this.afterFence = false;
     return rest ? [{ type: 'text', text: rest }] : [];
   }
 }
