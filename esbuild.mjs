@@ -30,13 +30,15 @@ const builds = [
     ...common,
     // dist/extension.js is what loads at activation: only the wiring. The
     // Studio host (zod, the schema, webview sessions), the blueprint store
-    // (simple-git) and the language client are separate entry points required
-    // on first use (vscode/lazyBundle.ts); the Anthropic SDK will be too.
+    // (simple-git), the language client and the agents (the Anthropic SDK,
+    // loaded on the first chat message) are separate entry points required on
+    // first use (vscode/lazyBundle.ts).
     entryPoints: {
       extension: 'extension/src/vscode/extension.ts',
       studioHost: 'extension/src/vscode/studioHost.ts',
       store: 'extension/src/store/storeBundle.ts',
       lspClient: 'extension/src/vscode/lsp/lspClient.ts',
+      agents: 'extension/src/vscode/chat/agentsBundle.ts',
     },
     outdir: 'dist',
     platform: 'node',

@@ -36,6 +36,8 @@ export const TranscriptMessage = z.strictObject({
   stopped: z.optional(z.literal(true)),
 });
 export type TranscriptMessage = z.infer<typeof TranscriptMessage>;
+/** An image kept with a user message (protocol.ts AttachmentRef). */
+export type TranscriptAttachment = NonNullable<TranscriptMessage['attachments']>[number];
 
 /** `messages.jsonl`: one JSON object per line, oldest first, ending with a newline (empty text for none). */
 export function toJsonl(messages: readonly TranscriptMessage[]): string {

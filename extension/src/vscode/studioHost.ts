@@ -1,6 +1,6 @@
 /**
  * Everything behind the Studio and the Architect view: the blueprint index,
- * the webview sessions and the blueprint commands. Bundled as
+ * the webview sessions, the Architect chat and the blueprint commands. Bundled as
  * dist/studioHost.js and loaded the first time a user opens an Orchard view
  * or runs one of these commands, so activation does not pay for zod and the
  * blueprint schema.
@@ -9,6 +9,8 @@ import * as vscode from 'vscode';
 import { canBuild } from '../core/blueprint';
 import { BlueprintIndex } from './blueprints/blueprintIndex';
 import { HistoryService } from './blueprints/historyService';
+import { ChatService } from './chat/chatService';
+import { checkChatImage } from './chat/imageCheck';
 import type { ApiKeyStore } from './secrets';
 import type { EarlyStudioPanel } from './webviews/earlyStudioPanel';
 import { StudioPanel } from './webviews/studioPanel';
@@ -19,6 +21,7 @@ export class StudioHost implements vscode.Disposable {
   private readonly services: SessionServices;
 
   private history: HistoryService | undefined;
+  private readonly chat: ChatService;
 
   constructor(
     private readonly extensionUri: vscode.Uri,
@@ -27,19 +30,24 @@ export class StudioHost implements vscode.Disposable {
   ) {
     const index = new BlueprintIndex();
     const host = this;
+    // Follows the first workspace folder, which can change while the window lives.
+    const history = (): HistoryService | undefined => {
+      const folder = index.folder;
+      if (!folder) return undefined;
+      if (host.history?.folder !== folder) {
+        void host.history?.dispose();
+        host.history = new HistoryService(folder, index, storageUri);
+      }
+      return host.history;
+    };
+    this.chat = new ChatService({ extensionUri, apiKeys, history, checkImage: checkChatImage });
     this.services = {
       index,
       apiKeys,
-      // Follows the first workspace folder, which can change while the window lives.
       get history() {
-        const folder = index.folder;
-        if (!folder) return undefined;
-        if (host.history?.folder !== folder) {
-          void host.history?.dispose();
-          host.history = new HistoryService(folder, index, storageUri);
-        }
-        return host.history;
+        return history();
       },
+      chat: this.chat,
     };
   }
 
@@ -139,6 +147,8 @@ export class StudioHost implements vscode.Disposable {
 
   /** Disposes, and resolves once the studio DB has written what it held (deactivate awaits this). */
   async close(): Promise<void> {
+    // Running turns stop and save what they had before the store closes.
+    await this.chat.close();
     StudioPanel.disposeCurrent();
     this.services.index.dispose();
     const history = this.history;

@@ -9,7 +9,8 @@
 import { promises as fsp } from 'node:fs';
 import * as path from 'node:path';
 import { isValidSlug } from '../../core/blueprint';
-import type { AttachmentRef, ImageAttachment } from '../../core/protocol';
+import type { ImageAttachment } from '../../core/protocol';
+import type { TranscriptAttachment as AttachmentRef } from '../../core/transcript';
 
 export const REFERENCES_DIR = '.orchard/references';
 

@@ -7,8 +7,15 @@ export function webviewRoot(extensionUri: vscode.Uri): vscode.Uri {
   return vscode.Uri.joinPath(extensionUri, 'dist', 'webview');
 }
 
+/**
+ * The built assets, and the workspace's `.orchard/references/` folder where
+ * images attached in chat are kept (thumbnails in the Chat and Plan panes).
+ * Nothing else of the workspace is readable from a webview.
+ */
 export function webviewOptions(extensionUri: vscode.Uri): vscode.WebviewOptions {
-  return { enableScripts: true, localResourceRoots: [webviewRoot(extensionUri)] };
+  const folder = vscode.workspace.workspaceFolders?.[0];
+  const references = folder ? [vscode.Uri.joinPath(folder.uri, '.orchard', 'references')] : [];
+  return { enableScripts: true, localResourceRoots: [webviewRoot(extensionUri), ...references] };
 }
 
 function nonce(): string {
@@ -17,9 +24,10 @@ function nonce(): string {
 
 /**
  * The page both Orchard webviews load. The entry script runs only with this page's nonce;
- * styles and images come from the built assets (Svelte sets pane sizes through
- * the CSSOM and the elements use constructable stylesheets, neither of which
- * needs 'unsafe-inline').
+ * styles come from the built assets (Svelte sets pane sizes through the CSSOM and the
+ * elements use constructable stylesheets, neither of which needs 'unsafe-inline').
+ * Images come from the local resource roots (the assets and `.orchard/references/`), or
+ * are previews of an image being attached (`blob:` object URLs, `data:` URLs).
  */
 export function webviewHtml(webview: vscode.Webview, extensionUri: vscode.Uri, kind: WebviewKind): string {
   const root = webviewRoot(extensionUri);
@@ -32,7 +40,7 @@ export function webviewHtml(webview: vscode.Webview, extensionUri: vscode.Uri, k
     // which carries no nonce, so scripts from the built assets are allowed too.
     `script-src 'nonce-${n}' ${webview.cspSource}`,
     `style-src ${webview.cspSource}`,
-    `img-src ${webview.cspSource} data:`,
+    `img-src ${webview.cspSource} blob: data:`,
     `font-src ${webview.cspSource}`,
   ].join('; ');
   const title = kind === 'studio' ? 'Orchard Studio' : 'Architect';

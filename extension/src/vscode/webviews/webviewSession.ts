@@ -3,6 +3,8 @@ import type { FileEntry } from '../../core/blueprintFile';
 import { parseWebviewMessage, type HostToWebview, type WebviewKind, type WebviewToHost } from '../../core/protocol';
 import type { BlueprintIndex } from '../blueprints/blueprintIndex';
 import type { HistoryService } from '../blueprints/historyService';
+import { REFERENCES_DIR } from '../chat/attachmentFiles';
+import type { ChatService, ChatSurface } from '../chat/chatService';
 import { CommandId } from '../commands/commandIds';
 import { log } from '../log';
 import type { ApiKeyStore } from '../secrets';
@@ -12,6 +14,7 @@ export interface SessionServices {
   readonly apiKeys: ApiKeyStore;
   /** Undefined when no folder is open. */
   readonly history: HistoryService | undefined;
+  readonly chat: ChatService;
 }
 
 /**
@@ -22,6 +25,8 @@ export interface SessionServices {
 export class WebviewSession implements vscode.Disposable {
   private readonly disposables: vscode.Disposable[] = [];
   private disposed = false;
+  /** This webview as the chat service sees it: every chat message reaches it. */
+  private readonly surface: ChatSurface = { post: (message) => this.post(message) };
 
   constructor(
     private readonly webview: vscode.Webview,
@@ -29,6 +34,7 @@ export class WebviewSession implements vscode.Disposable {
     private readonly services: SessionServices,
   ) {
     this.disposables.push(
+      services.chat.attach(this.surface),
       webview.onDidReceiveMessage((raw: unknown) => void this.receive(raw)),
       services.index.onDidChange((entries) => void this.sendSnapshot(entries)),
       services.apiKeys.onDidChange((set) => void this.post({ type: 'apiKey/status', set })),
@@ -131,6 +137,22 @@ export class WebviewSession implements vscode.Disposable {
         await this.post({ type: 'notice', level: 'info', text: 'Saved as a new revision.' });
         return;
       }
+      case 'chat/open':
+        if (await this.knownChatSlug(message.slug)) await this.services.chat.open(this.surface, message.slug);
+        return;
+      case 'chat/send':
+        // null starts a new blueprint from the message.
+        if (message.slug === null || (await this.knownChatSlug(message.slug))) {
+          await this.services.chat.send(this.surface, message.slug, message.text, message.attachments);
+        }
+        return;
+      case 'chat/stop':
+        // Acts only on the running turn with this id.
+        this.services.chat.stop(message.slug, message.turnId);
+        return;
+      case 'chat/retry':
+        if (await this.knownChatSlug(message.slug)) await this.services.chat.retry(this.surface, message.slug);
+        return;
       case 'git/init': {
         const history = this.knownHistory(message.slug);
         if (!history) return;
@@ -152,6 +174,20 @@ export class WebviewSession implements vscode.Disposable {
     await this.post({ type: 'history/result', slug, history: await history.history(slug) });
   }
 
+  /**
+   * Chat messages may name a blueprint created a moment ago (a chat/send with
+   * no slug, in this or another view) that the index, which refreshes shortly
+   * after a file appears, does not list yet: its file on disk counts too.
+   */
+  private async knownChatSlug(slug: string): Promise<boolean> {
+    await this.services.index.list();
+    if (this.services.index.find(slug)) return true;
+    const uri = this.services.index.uriOf(slug);
+    const exists = uri ? await vscode.workspace.fs.stat(uri).then(() => true, () => false) : false;
+    if (!exists) log().warn(`Dropped a chat request for an unknown blueprint "${slug}" from the ${this.kind} webview`);
+    return exists;
+  }
+
   /** Messages name blueprints by slug; act only on ones the index knows. */
   private knownUri(slug: string): vscode.Uri | undefined {
     if (!this.services.index.find(slug)) {
@@ -168,7 +204,14 @@ export class WebviewSession implements vscode.Disposable {
       workspaceName: vscode.workspace.name ?? null,
       trusted: vscode.workspace.isTrusted,
       apiKeySet: await this.services.apiKeys.isSet(),
+      referencesBaseUri: this.referencesBaseUri(),
     });
+  }
+
+  /** Where chat images are kept, as this webview may load them (webviewOptions allows the folder). */
+  private referencesBaseUri(): string | null {
+    const folder = this.services.index.folder;
+    return folder ? this.webview.asWebviewUri(vscode.Uri.joinPath(folder.uri, ...REFERENCES_DIR.split('/'))).toString() : null;
   }
 
   private async sendSnapshot(entries: readonly FileEntry[]): Promise<void> {

@@ -1,0 +1,245 @@
+/**
+ * One running Architect turn of one blueprint: asks the model, streams to
+ * every surface, then saves the user message and the final reply with the
+ * blueprint as one revision. Partial text is never saved: after Stop what
+ * streamed becomes the final reply (marked stopped); after a failure only the
+ * user's message is kept, so nothing typed is lost, and the error is shown.
+ */
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { estimateCostUsd, modelDeprecation } from '../../agents/models';
+import type { Blueprint } from '../../core/blueprint';
+import type { ChatMessageMsg, HostToWebview } from '../../core/protocol';
+import type { TranscriptMessage } from '../../core/transcript';
+import type { HistoryService } from '../blueprints/historyService';
+import { loadBundle } from '../lazyBundle';
+import { log } from '../log';
+import type { ArchitectImage } from './attachmentFiles';
+import { appendMessages, newMessageId, toChatMessage, totalUsage } from './chatMessages';
+import { DeltaBatcher } from './deltaBatcher';
+import type { ProviderChoice } from './providerChoice';
+
+type AgentsModule = typeof import('./agentsBundle');
+type TurnResult = Awaited<ReturnType<AgentsModule['runArchitectTurn']>>;
+type TurnEvent = Parameters<Parameters<AgentsModule['runArchitectTurn']>[0]['onEvent']>[0];
+
+/** At most this many URLs of one message are fetched as design references. */
+const MAX_REFERENCES = 4;
+
+export interface TurnRequest {
+  slug: string;
+  history: HistoryService;
+  /** Earlier final messages, oldest first, without `user`. */
+  earlier: TranscriptMessage[];
+  user: TranscriptMessage;
+  /** False for a Retry of a failed turn: the message is already stored. */
+  userIsNew: boolean;
+  images: ArchitectImage[];
+  provider: ProviderChoice;
+  budgetTokens: number;
+  trusted: boolean;
+  extensionUri: vscode.Uri;
+  broadcast(message: HostToWebview): void;
+  /** A message for the surface that sent the turn only. */
+  tell(level: 'info' | 'error', text: string): void;
+}
+
+export class ChatTurn {
+  readonly id = newMessageId('t');
+  readonly controller = new AbortController();
+  /** What streamed so far, for a surface that opens the chat mid-turn. */
+  streamed = '';
+  activity: string | null = null;
+  private readonly started = performance.now();
+
+  constructor(readonly request: TurnRequest) {}
+
+  get userMessage(): ChatMessageMsg {
+    return toChatMessage(this.request.user, this.request.earlier.length, estimateCostUsd);
+  }
+
+  stop(): void {
+    this.controller.abort();
+  }
+
+  /** Runs the turn to its end; never throws (a failure is reported to the surfaces). */
+  async run(): Promise<void> {
+    const { slug, broadcast } = this.request;
+    const batcher = new DeltaBatcher((text) => broadcast({ type: 'chat/delta', slug, turnId: this.id, text }));
+    let result: TurnResult;
+    let model = 'unknown';
+    let startBlueprint: Blueprint | undefined;
+    try {
+      const ready = await this.prepare();
+      if ('error' in ready) {
+        result = failed(ready.error, ready.retryable);
+      } else {
+        startBlueprint = ready.blueprint;
+        model = ready.model;
+        result = await this.ask(ready, batcher);
+      }
+    } catch (error) {
+      log().error(`Chat turn ${this.id} on ${slug} failed: ${String(error)}`);
+      result = failed(error instanceof Error ? error.message : String(error), true);
+    }
+    batcher.close();
+    await this.finish(result, model, startBlueprint);
+  }
+
+  private async prepare(): Promise<{ error: string; retryable: boolean } | { blueprint: Blueprint; model: string; agents: AgentsModule }> {
+    const { provider, history, slug } = this.request;
+    if (!provider.ok) return { error: provider.error, retryable: false };
+    const current = await history.currentBlueprint(slug);
+    if (!current.ok) {
+      const file = `.orchard/blueprints/${slug}.json`;
+      const why = 'missing' in current ? `${file} is missing` : `${file} has problems: ${current.problems.map((p) => `${p.path}: ${p.message}`).join('; ')}`;
+      return { error: `${why}. Fix the file, then send your message again.`, retryable: false };
+    }
+    const deprecation = modelDeprecation(provider.model);
+    if (deprecation) warnOnce(provider.model, deprecation);
+    return { blueprint: current.blueprint, model: provider.model, agents: loadBundle<AgentsModule>('agents.js') };
+  }
+
+  private async ask(ready: { blueprint: Blueprint; model: string; agents: AgentsModule }, batcher: DeltaBatcher): Promise<TurnResult> {
+    const { request } = this;
+    const { agents } = ready;
+    const signal = this.controller.signal;
+    const references = [];
+    for (const url of agents.extractReferenceUrls(request.user.content).slice(0, MAX_REFERENCES)) {
+      if (signal.aborted) break;
+      this.setActivity(`Reading ${url}…`);
+      try {
+        references.push(await agents.fetchReference(url, { signal }));
+      } catch (error) {
+        if (signal.aborted) break;
+        const reason = error instanceof Error ? error.message : String(error);
+        log().warn(`Design reference not read: ${reason}`);
+        request.tell('error', `A reference was not read (${reason}); the Architect answers without it.`);
+      }
+    }
+    if (references.length > 0 || this.activity !== null) this.setActivity(null);
+    if (!request.provider.ok) throw new Error('unreachable: no provider');
+    const provider = agents.createProvider(request.provider.config);
+    const root = request.history.folder.uri.fsPath;
+    return agents.runArchitectTurn({
+      provider,
+      model: ready.model,
+      blueprint: ready.blueprint,
+      history: request.earlier,
+      userText: request.user.content,
+      images: request.images,
+      references,
+      workspaceRoot: root,
+      trusted: request.trusted,
+      budgetTokens: request.budgetTokens,
+      promptsDir: path.join(request.extensionUri.fsPath, 'prompts'),
+      signal,
+      onEvent: (event) => this.onEvent(event, batcher),
+    });
+  }
+
+  private onEvent(event: TurnEvent, batcher: DeltaBatcher): void {
+    switch (event.type) {
+      case 'text':
+        this.streamed += event.text;
+        batcher.push(event.text);
+        return;
+      case 'activity':
+        batcher.flush();
+        this.setActivity(event.text);
+        return;
+      case 'retrying':
+        batcher.flush();
+        this.setActivity(`${event.reason} — retrying in ${Math.max(1, Math.round(event.delayMs / 1000))} s (${event.attempt} of ${event.maxAttempts})`);
+        log().warn(`Chat turn ${this.id}: ${event.reason}; retry ${event.attempt} of ${event.maxAttempts} in ${event.delayMs} ms`);
+        return;
+      case 'usage':
+        return;
+    }
+  }
+
+  private setActivity(text: string | null): void {
+    this.activity = text;
+    this.request.broadcast({ type: 'chat/activity', slug: this.request.slug, turnId: this.id, text });
+  }
+
+  /** Saves what the turn leaves (never a partial message) and tells every surface how it ended. */
+  private async finish(result: TurnResult, model: string, startBlueprint: Blueprint | undefined): Promise<void> {
+    const { slug, history, user, userIsNew, broadcast } = this.request;
+    if (this.activity !== null) this.setActivity(null);
+    const added: TranscriptMessage[] = userIsNew ? [user] : [];
+    let reply: TranscriptMessage | undefined;
+    if (result.outcome !== 'failed') {
+      reply = {
+        id: newMessageId('a'),
+        role: 'assistant',
+        content: result.outcome === 'stopped' ? result.assistantText.trimEnd() : result.assistantText,
+        time: new Date().toISOString(),
+        usage: { ...result.usage },
+        model,
+        ...(result.outcome === 'stopped' ? { stopped: true as const } : {}),
+      };
+      added.push(reply);
+    }
+    let outcome = result.outcome;
+    let error = result.error?.message;
+    let retryable = result.error?.retryable;
+    let transcript: TranscriptMessage[] | undefined;
+    let rev: number | undefined;
+    const blueprint = result.blueprint ?? (await this.blueprintToKeep(startBlueprint));
+    if (added.length > 0 && blueprint) {
+      try {
+        const saved = await history.saveTurn(slug, blueprint, added, appendMessages);
+        transcript = saved.transcript;
+        if (result.blueprint && saved.created) rev = saved.revision?.rev;
+      } catch (saveError) {
+        log().error(`Saving chat turn ${this.id} of ${slug} failed: ${String(saveError)}`);
+        outcome = 'failed';
+        error = `The ${reply ? 'reply' : 'message'} could not be saved: ${saveError instanceof Error ? saveError.message : String(saveError)}`;
+        retryable = false;
+      }
+    } else if (added.length > 0) {
+      log().warn(`Chat turn ${this.id} of ${slug}: the blueprint file is not valid, so the message was not saved`);
+    }
+    transcript ??= await history.transcript(slug).catch(() => [...this.request.earlier, ...added]);
+    const index = reply ? transcript.findIndex((m) => m.id === reply.id) : -1;
+    const usage = result.usage;
+    log().info(
+      `Chat turn ${this.id} on ${slug}: ${outcome} in ${((performance.now() - this.started) / 1000).toFixed(1)} s, ` +
+        `${usage.inputTokens} in / ${usage.outputTokens} out tokens${rev ? `, saved r${rev}` : ''}${error ? ` (${error})` : ''}`,
+    );
+    broadcast({
+      type: 'chat/turnEnded',
+      slug,
+      turnId: this.id,
+      outcome,
+      message: reply ? toChatMessage(reply, index >= 0 ? index : transcript.length, estimateCostUsd, rev) : null,
+      ...(error !== undefined ? { error } : {}),
+      ...(retryable !== undefined ? { retryable } : {}),
+      total: totalUsage(transcript, estimateCostUsd),
+    });
+  }
+
+  /**
+   * The blueprint a turn that changed nothing saves with its messages: the
+   * file as it is now (a hand edit made meanwhile is kept), or the one the
+   * turn started from when the file is no longer valid.
+   */
+  private async blueprintToKeep(startBlueprint: Blueprint | undefined): Promise<Blueprint | undefined> {
+    const now = await this.request.history.currentBlueprint(this.request.slug).catch(() => undefined);
+    return now?.ok ? now.blueprint : startBlueprint;
+  }
+}
+
+function failed(message: string, retryable: boolean): TurnResult {
+  return { outcome: 'failed', assistantText: '', blueprint: null, usage: { inputTokens: 0, outputTokens: 0, cacheReadTokens: 0, cacheWriteTokens: 0 }, error: { message, retryable } };
+}
+
+/** Once per model per window: a deprecation is worth one notification, not one per message. */
+const warnedModels = new Set<string>();
+function warnOnce(model: string, text: string): void {
+  if (warnedModels.has(model)) return;
+  warnedModels.add(model);
+  log().warn(text);
+  void vscode.window.showWarningMessage(`Orchard: ${text}`);
+}
