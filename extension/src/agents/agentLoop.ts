@@ -170,7 +170,9 @@ export async function runAgentLoop(opts: AgentLoopOptions): Promise<AgentLoopRes
         results.push({ type: 'tool_result', toolUseId: call.id, content: 'Not run: the turn ended.', isError: true });
         continue;
       }
-      const outcome = await runToolCall(call, offered, withheld, rejections, signal, opts.trusted);
+      // At max_tokens the last block was cut off: its input is whatever JSON had arrived, not what the model meant.
+      const cutOff = reply.stopReason === 'max_tokens' && call === calls[calls.length - 1] ? opts.maxTokens : null;
+      const outcome = await runToolCall(call, offered, withheld, rejections, signal, opts.trusted, cutOff);
       results.push({ type: 'tool_result', toolUseId: call.id, content: outcome.content, ...(outcome.isError ? { isError: true } : {}) });
       if (outcome.failure) failure = outcome.failure;
     }
@@ -193,6 +195,7 @@ async function runToolCall(
   rejections: Map<string, number>,
   signal: AbortSignal,
   trusted: boolean,
+  cutOffAtMaxTokens: number | null,
 ): Promise<CallOutcome> {
   const tool = offered.find((t) => t.name === call.name);
   if (!tool) {
@@ -212,6 +215,9 @@ async function runToolCall(
     return { content, isError: true };
   };
 
+  if (cutOffAtMaxTokens !== null) {
+    return reject([`$: the call was cut off at the output limit (${cutOffAtMaxTokens.toLocaleString('en-US')} tokens), so its input is incomplete; send a smaller input`]);
+  }
   const checked = checkToolInput(tool, call.input);
   if (!checked.ok) return reject(checked.problems);
   try {

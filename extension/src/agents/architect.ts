@@ -12,6 +12,7 @@
  * and the caller decides whether to keep it.
  */
 import type { Blueprint } from '../core/blueprint';
+import { serializeBlueprint } from '../core/blueprintFile';
 import { withComputedReadiness } from '../core/readiness';
 import type { TranscriptMessage } from '../core/transcript';
 import { runAgentLoop, type AgentEvent } from './agentLoop';
@@ -93,8 +94,9 @@ async function systemBlocks(input: ArchitectTurnInput): Promise<SystemBlock[]> {
 function resultingBlueprint(input: ArchitectTurnInput, draft: BlueprintDraft): Blueprint | null {
   if (!input.trusted) return null;
   const recorded = recordReferences(draft.current, input.references, input.images);
-  if (recorded === draft.current && draft.accepted === null) return null;
-  return recorded === draft.current ? draft.current : withComputedReadiness(recorded, recorded.readyToBuild);
+  const result = recorded === draft.current ? draft.current : withComputedReadiness(recorded, recorded.readyToBuild);
+  // An update that restates the plan as it was is no change: no revision for it.
+  return serializeBlueprint(result) === serializeBlueprint(input.blueprint) ? null : result;
 }
 
 export async function runArchitectTurn(input: ArchitectTurnInput): Promise<ArchitectTurnResult> {

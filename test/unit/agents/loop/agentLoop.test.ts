@@ -117,6 +117,18 @@ describe('runAgentLoop', () => {
     expect(toolResults(provider.requests[1])[0]).toMatchObject({ isError: true, content: 'There is no tool named delete_everything. Available: read_file.' });
   });
 
+  it('rejects a tool call cut off at max_tokens instead of running its partial input', async () => {
+    const saved: Note[] = [];
+    const cut = { ...toolCall('save_note', { title: 'Mil' }), stopReason: 'max_tokens' as const };
+    const { provider, run } = setup([cut, toolCall('save_note', { title: 'Milk' }), text('ok')], { tools: [noteTool(saved)], maxTokens: 2048 });
+    expect((await run()).outcome).toBe('done');
+    expect(saved).toEqual([{ title: 'Milk' }]);
+    expect(toolResults(provider.requests[1])[0]).toMatchObject({
+      isError: true,
+      content: expect.stringContaining('cut off at the output limit (2,048 tokens)'),
+    });
+  });
+
   it('fails the turn when a tool is rejected more often than its maxRetries allow', async () => {
     const tool = noteTool([], {
       maxRetries: 1,

@@ -96,6 +96,11 @@ describe('runArchitectTurn: update_blueprint', () => {
     expect(result.error?.message).toMatch(/The blueprint is unchanged\.$/);
   });
 
+  it('returns no blueprint for an update that changes nothing', async () => {
+    const result = await turn([toolCall('update_blueprint', { summary: 'Share a list.', blockers: [] }), text('Nothing to change.')]).run();
+    expect(result).toMatchObject({ outcome: 'done', blueprint: null });
+  });
+
   it('returns no blueprint when the Architect only talks', async () => {
     const result = await turn([text('Who will open the link?')]).run();
     expect(result).toMatchObject({ outcome: 'done', assistantText: 'Who will open the link?', blueprint: null });
