@@ -1,12 +1,12 @@
-import { IMAGE_MEDIA_TYPES, MAX_IMAGE_BYTES } from '../../core/protocol';
+import { checkImageAttachment } from '../../core/imageAttachment';
 
 /**
- * What is wrong with an image sent in chat, or undefined: the media types the
- * model takes and at most 5 MB.
+ * What is wrong with an image sent in chat, or undefined (core/imageAttachment:
+ * an accepted type, at most 5 MB, content that is the type it claims). The
+ * caller names the file, so its name is not repeated here.
  */
 export function checkChatImage(name: string, mediaType: string, bytes: Uint8Array): string | undefined {
-  if (!(IMAGE_MEDIA_TYPES as readonly string[]).includes(mediaType)) return `${mediaType || 'its type'} is not an image the Architect reads (png, jpeg, webp, gif)`;
-  if (bytes.length === 0) return 'the file is empty';
-  if (bytes.length > MAX_IMAGE_BYTES) return `it is ${(bytes.length / 1024 / 1024).toFixed(1)} MB; at most 5 MB`;
-  return name.length > 0 ? undefined : 'it has no name';
+  const checked = checkImageAttachment(name, mediaType, bytes);
+  if (checked.ok) return undefined;
+  return checked.message.startsWith(`${name}: `) ? checked.message.slice(name.length + 2) : checked.message;
 }
