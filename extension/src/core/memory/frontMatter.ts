@@ -1,0 +1,233 @@
+/**
+ * Front matter per memory kind: `.claude/rules` `paths`, Cursor `.mdc`
+ * `description`/`globs`/`alwaysApply`, Copilot `applyTo`/`excludeAgent`,
+ * AGENTS.md `name`/`description`.
+ *
+ * Cursor and VS Code read front matter leniently — `globs: *.ts` is common
+ * and is not valid YAML (`*` starts an alias) — so when strict YAML fails we
+ * fall back to reading `key: value` lines the way those tools do, and report
+ * only lines that make no sense either way.
+ */
+import picomatch from 'picomatch/posix';
+import { isMap, isScalar, isSeq, parseDocument, type Node as YamlNode } from 'yaml';
+import type { OrchardDiagnostic, Range } from '../validation/types';
+import { closestMatch } from './didYouMean';
+import { lineRange, type LineIndex } from './lineIndex';
+import type { MarkdownScan } from './markdownScan';
+import type { MemoryKind } from './memoryKinds';
+
+interface FieldValue {
+  value: unknown;
+  range: Range;
+}
+
+export interface FrontMatterField extends FieldValue {
+  key: string;
+  keyRange: Range;
+  /** For a list value, each item with its own range. */
+  items?: FieldValue[];
+}
+
+interface FieldRule {
+  check: (field: FrontMatterField) => OrchardDiagnostic[];
+}
+
+const KIND_FIELDS: Partial<Record<MemoryKind, Record<string, FieldRule>>> = {
+  'claude-rule': { paths: { check: (f) => globsField(f, 'paths', false) }, description: { check: (f) => stringField(f) } },
+  'cursor-rule': {
+    description: { check: (f) => stringField(f) },
+    globs: { check: (f) => globsField(f, 'globs', true) },
+    alwaysApply: { check: (f) => booleanField(f) },
+  },
+  'copilot-instructions': {
+    applyTo: { check: (f) => globsField(f, 'applyTo', true) },
+    excludeAgent: { check: (f) => excludeAgentField(f) },
+    description: { check: (f) => stringField(f) },
+    name: { check: (f) => stringField(f) },
+  },
+  agents: { name: { check: (f) => stringField(f, true) }, description: { check: (f) => stringField(f, true) } },
+  'agents-override': { name: { check: (f) => stringField(f, true) }, description: { check: (f) => stringField(f, true) } },
+};
+
+/** Kinds whose tools read front matter: an unclosed block there is a real problem. */
+const USES_FRONT_MATTER = new Set<MemoryKind>(['claude-rule', 'cursor-rule', 'copilot-instructions']);
+
+const EXCLUDE_AGENT_VALUES = ['code-review', 'coding-agent'];
+
+function fieldError(range: Range, message: string, code = 'memory/front-matter-field'): OrchardDiagnostic {
+  return { range, severity: 'error', code, message };
+}
+
+function typeName(value: unknown): string {
+  if (value === null) return 'empty';
+  if (Array.isArray(value)) return 'a list';
+  return typeof value === 'object' ? 'a mapping' : `${typeof value} ${JSON.stringify(value)}`;
+}
+
+function stringField(field: FrontMatterField, nonEmpty = false): OrchardDiagnostic[] {
+  if (typeof field.value !== 'string') return [fieldError(field.range, `"${field.key}" must be a string, not ${typeName(field.value)}`)];
+  if (nonEmpty && field.value.trim() === '') return [fieldError(field.range, `"${field.key}" must not be empty`)];
+  return [];
+}
+
+function booleanField(field: FrontMatterField): OrchardDiagnostic[] {
+  return typeof field.value === 'boolean' ? [] : [fieldError(field.range, `"${field.key}" must be true or false, not ${typeName(field.value)}`)];
+}
+
+function excludeAgentField(field: FrontMatterField): OrchardDiagnostic[] {
+  if (typeof field.value === 'string' && EXCLUDE_AGENT_VALUES.includes(field.value)) return [];
+  return [fieldError(field.range, `"excludeAgent" must be "code-review" or "coding-agent", not ${typeName(field.value)}`)];
+}
+
+function invalidGlob(glob: string): string | undefined {
+  try {
+    picomatch.makeRe(glob, { strictBrackets: true });
+    return glob.trim() === '' ? 'an empty glob matches nothing' : undefined;
+  } catch (error) {
+    return error instanceof Error ? error.message : String(error);
+  }
+}
+
+// `*.ts, src/**/*.{js,jsx}` -> two globs: commas inside braces belong to the glob.
+export function splitGlobList(value: string): string[] {
+  const globs: string[] = [];
+  let depth = 0;
+  let start = 0;
+  for (let i = 0; i < value.length; i++) {
+    const ch = value[i];
+    if (ch === '\\') i++;
+    else if (ch === '{') depth++;
+    else if (ch === '}') depth = Math.max(0, depth - 1);
+    else if (ch === ',' && depth === 0) {
+      globs.push(value.slice(start, i));
+      start = i + 1;
+    }
+  }
+  globs.push(value.slice(start));
+  return globs.filter((glob, index) => glob.trim() !== '' || (index === 0 && globs.length === 1));
+}
+
+/** A glob field: a string (comma-separated where the tool allows it) or a list of strings. */
+function globsField(field: FrontMatterField, key: string, commaSeparated: boolean): OrchardDiagnostic[] {
+  const values: FieldValue[] = field.items ?? (typeof field.value === 'string' ? [field] : []);
+  if (values.length === 0 && !(Array.isArray(field.value) && field.value.length === 0)) {
+    return [fieldError(field.range, `"${key}" must be a glob string or a list of globs, not ${typeName(field.value)}`)];
+  }
+  const diagnostics: OrchardDiagnostic[] = [];
+  for (const item of values) {
+    if (typeof item.value !== 'string') {
+      diagnostics.push(fieldError(item.range, `each "${key}" entry must be a glob string, not ${typeName(item.value)}`));
+      continue;
+    }
+    const globs = commaSeparated ? splitGlobList(item.value) : [item.value];
+    for (const glob of globs) {
+      const problem = invalidGlob(glob.trim());
+      if (problem) diagnostics.push({ ...fieldError(item.range, `"${key}": "${glob.trim()}" is not a valid glob (${problem})`), code: 'memory/invalid-glob' });
+    }
+  }
+  return diagnostics;
+}
+
+function readYaml(source: string, baseOffset: number, lines: LineIndex): FrontMatterField[] | undefined {
+  const doc = parseDocument(source, { uniqueKeys: false, prettyErrors: false });
+  if (doc.errors.length > 0) return undefined;
+  if (doc.contents === null) return [];
+  if (!isMap(doc.contents)) return undefined;
+  const rangeOf = (node: YamlNode | null | undefined): Range | undefined =>
+    node?.range ? lines.rangeOf(baseOffset + node.range[0], baseOffset + node.range[1]) : undefined;
+  const fields: FrontMatterField[] = [];
+  for (const pair of doc.contents.items) {
+    if (!isScalar(pair.key)) continue;
+    const keyRange = rangeOf(pair.key)!;
+    const value = pair.value as YamlNode | null;
+    const range = rangeOf(value) ?? keyRange;
+    const plain = value === null ? null : (value.toJSON() as unknown);
+    const field: FrontMatterField = { key: String(pair.key.value), keyRange, value: plain, range };
+    if (isSeq(value)) field.items = value.items.map((item) => ({ value: (item as YamlNode | null)?.toJSON() ?? null, range: rangeOf(item as YamlNode) ?? range }));
+    fields.push(field);
+  }
+  return fields;
+}
+
+function lenientScalar(raw: string): unknown {
+  const text = raw.trim();
+  if (text === '') return null;
+  if (/^(?:true|false)$/i.test(text)) return text.toLowerCase() === 'true';
+  if (/^-?\d+(?:\.\d+)?$/.test(text)) return Number(text);
+  const quoted = /^(["'])(.*)\1$/.exec(text);
+  return quoted ? quoted[2] : text;
+}
+
+/** `key: value` and `- item` lines, the way Cursor and VS Code read front matter that is not strict YAML. */
+function readLenient(scan: MarkdownScan, closeLine: number): { fields: FrontMatterField[]; problems: OrchardDiagnostic[] } {
+  const fields: FrontMatterField[] = [];
+  const problems: OrchardDiagnostic[] = [];
+  for (let line = 1; line < closeLine; line++) {
+    const text = scan.lines[line] ?? '';
+    if (text.trim() === '' || text.trimStart().startsWith('#')) continue;
+    const pair = /^([A-Za-z_][\w-]*)[ \t]*:[ \t]*(.*?)[ \t]*$/.exec(text);
+    if (pair) {
+      const key = pair[1] ?? '';
+      const raw = pair[2] ?? '';
+      const valueStart = raw === '' ? text.length : text.indexOf(raw, key.length + 1);
+      const range = lineRange(line, valueStart, valueStart + raw.length);
+      const field: FrontMatterField = { key, keyRange: lineRange(line, 0, key.length), value: lenientScalar(raw), range };
+      if (raw.startsWith('[') && raw.endsWith(']')) {
+        field.items = raw
+          .slice(1, -1)
+          .split(',')
+          .map((item) => ({ value: lenientScalar(item), range }));
+        field.value = field.items.map((item) => item.value);
+      }
+      fields.push(field);
+      continue;
+    }
+    const item = /^[ \t]+-[ \t]+(.*?)[ \t]*$/.exec(text);
+    const last = fields[fields.length - 1];
+    if (item && last && (last.value === null || last.items)) {
+      const start = text.indexOf(item[1] ?? '', text.indexOf('-') + 1);
+      const entry = { value: lenientScalar(item[1] ?? ''), range: lineRange(line, start, start + (item[1] ?? '').length) };
+      last.items = [...(last.items ?? []), entry];
+      last.value = last.items.map((each) => each.value);
+      continue;
+    }
+    problems.push(fieldError(lineRange(line, 0, text.length), 'front matter: this line is neither "key: value" nor a "- item" of a list', 'memory/front-matter-syntax'));
+  }
+  return { fields, problems };
+}
+
+export function frontMatterDiagnostics(kind: MemoryKind, scan: MarkdownScan, lines: LineIndex): OrchardDiagnostic[] {
+  const block = scan.frontMatter;
+  if (!block) return [];
+  if (block.closeLine === undefined) {
+    if (!USES_FRONT_MATTER.has(kind)) return [];
+    return [fieldError(lineRange(0, 0, 3), 'front matter is opened with "---" here and never closed with another "---" line', 'memory/front-matter-syntax')];
+  }
+  const rules = KIND_FIELDS[kind];
+  if (!rules) return [];
+  const start = lines.lineStarts[1] ?? 0;
+  const end = lines.lineStarts[block.closeLine] ?? start;
+  const source = lines.text.slice(start, end);
+  const strict = readYaml(source, start, lines);
+  const { fields, problems } = strict ? { fields: strict, problems: [] } : readLenient(scan, block.closeLine);
+  const diagnostics = [...problems];
+  const known = Object.keys(rules);
+  for (const field of fields) {
+    const rule = rules[field.key];
+    if (rule) {
+      diagnostics.push(...rule.check(field));
+      continue;
+    }
+    // Unknown keys are fine (tools add their own); only a near miss of a known key is worth a warning.
+    const match = closestMatch(field.key, known);
+    if (match && match !== field.key) {
+      diagnostics.push({
+        range: field.keyRange,
+        severity: 'warning',
+        code: 'memory/front-matter-unknown-key',
+        message: `unknown front-matter key "${field.key}"; did you mean "${match}"?`,
+      });
+    }
+  }
+  return diagnostics;
+}

@@ -1,0 +1,288 @@
+/**
+ * One pass over a memory file's Markdown: front matter, fenced and indented
+ * code, inline code spans, headings, `@` imports and link targets — each with
+ * its line and columns. Not a full CommonMark parser: it knows exactly what the
+ * checks need, and where it is unsure it errs towards "not an import, not a
+ * link", because a wrong warning costs more than a missed one.
+ */
+
+export interface TextSpan {
+  line: number;
+  /** Columns [start, end) in the line. */
+  start: number;
+  end: number;
+}
+
+export interface ImportRef extends TextSpan {
+  /** The path as written after `@` (trailing punctuation removed). `start` is the `@`. */
+  path: string;
+}
+
+export interface LinkRef extends TextSpan {
+  /** The link destination as written (`docs/a.md#setup`), `start`/`end` cover it. */
+  target: string;
+}
+
+export interface Heading {
+  level: number;
+  /** The heading text without `#` markers or closing sequence. */
+  text: string;
+  line: number;
+  textStart: number;
+  textEnd: number;
+}
+
+export interface FrontMatterBlock {
+  /** Line of the opening `---` (always 0) and of the closing one (undefined when never closed). */
+  openLine: number;
+  closeLine: number | undefined;
+}
+
+export interface CodeBlock {
+  startLine: number;
+  /** Last line of the block (the closing fence, or the last indented line). */
+  endLine: number;
+  fenced: boolean;
+}
+
+export interface MarkdownScan {
+  lines: string[];
+  frontMatter: FrontMatterBlock | undefined;
+  /** Per line: inside front matter, a fenced block (fences included) or an indented code block. */
+  isCode: boolean[];
+  codeBlocks: CodeBlock[];
+  headings: Heading[];
+  imports: ImportRef[];
+  links: LinkRef[];
+}
+
+const FENCE = /^( {0,3})(`{3,}|~{3,})(.*)$/;
+const ATX_HEADING = /^ {0,3}(#{1,6})(?=[ \t]|$)(.*)$/;
+const SETEXT_UNDERLINE = /^ {0,3}(=+|-+)[ \t]*$/;
+const LIST_ITEM = /^\s*(?:[-*+]|\d{1,9}[.)])(?:[ \t]|$)/;
+const BLOCK_START = /^ {0,3}(?:>|[-*+] |\d{1,9}[.)] |\||<|#|```|~~~)/;
+const THEMATIC_BREAK = /^ {0,3}(?:(?:-[ \t]*){3,}|(?:\*[ \t]*){3,}|(?:_[ \t]*){3,})$/;
+const REFERENCE_DEFINITION = /^ {0,3}\[(?!\^)[^\]]+\]:[ \t]*(<[^>]*>|\S+)/;
+const IMPORT_CANDIDATE = /(^|[ \t])@(\S+)/g;
+/** `@scope/name` (optionally `@1.2.3`): an npm package, not a file. */
+const SCOPED_PACKAGE = /^[a-z0-9][a-z0-9._-]*\/[a-z0-9][a-z0-9._-]*(?:@\S*)?$/;
+const FILE_EXTENSION = /\.([A-Za-z][A-Za-z0-9]{0,9})$/;
+/** `@example.com` is an address or a domain in prose, not a file to import. */
+const DOMAIN_ENDINGS = new Set(['com', 'org', 'net', 'io', 'dev', 'ai', 'co', 'app', 'edu', 'gov']);
+
+export function splitLines(text: string): string[] {
+  return text.split('\n').map((line) => (line.endsWith('\r') ? line.slice(0, -1) : line));
+}
+
+/**
+ * Claude Code reads `@path` as an import at the start of a line or after
+ * whitespace. We also require it to look like a path, so `@alice`,
+ * `@types/node` and `@v1.2` stay prose.
+ */
+export function looksLikeImportPath(path: string): boolean {
+  if (path.startsWith('~/') || path.startsWith('./') || path.startsWith('../')) return path.length > 2;
+  if (path.startsWith('/')) return path.length > 1 && !path.startsWith('//');
+  const lastSegment = path.slice(path.lastIndexOf('/') + 1);
+  const extension = FILE_EXTENSION.exec(lastSegment)?.[1];
+  if (extension !== undefined) return path.includes('/') || !DOMAIN_ENDINGS.has(extension.toLowerCase());
+  return path.includes('/') && !SCOPED_PACKAGE.test(path) && !path.includes('://');
+}
+
+/** Trailing punctuation ends a sentence, not a path: `see @docs/a.md.` imports `docs/a.md`. */
+function trimImportPath(raw: string): string {
+  return raw.replace(/[.,;:!?)\]}>'"*_`]+$/, '');
+}
+
+/** Inline code spans of one line as [start, end) column pairs (unmatched backticks are literal). */
+export function codeSpans(line: string): Array<[number, number]> {
+  const spans: Array<[number, number]> = [];
+  let i = line.indexOf('`');
+  while (i >= 0) {
+    let runEnd = i;
+    while (line[runEnd] === '`') runEnd++;
+    const runLength = runEnd - i;
+    let search = runEnd;
+    let closed = -1;
+    while (search < line.length) {
+      const next = line.indexOf('`', search);
+      if (next < 0) break;
+      let nextEnd = next;
+      while (line[nextEnd] === '`') nextEnd++;
+      if (nextEnd - next === runLength) {
+        closed = nextEnd;
+        break;
+      }
+      search = nextEnd;
+    }
+    if (closed < 0) {
+      i = line.indexOf('`', runEnd);
+      continue;
+    }
+    spans.push([i, closed]);
+    i = line.indexOf('`', closed);
+  }
+  return spans;
+}
+
+function insideSpans(spans: Array<[number, number]>, column: number): boolean {
+  return spans.some(([start, end]) => column >= start && column < end);
+}
+
+function scanFrontMatter(lines: string[]): FrontMatterBlock | undefined {
+  if (lines[0]?.trimEnd() !== '---') return undefined;
+  for (let i = 1; i < lines.length; i++) {
+    const line = lines[i]?.trimEnd();
+    if (line === '---' || line === '...') return { openLine: 0, closeLine: i };
+  }
+  return { openLine: 0, closeLine: undefined };
+}
+
+function atxHeading(line: string, lineNumber: number): Heading | undefined {
+  const match = ATX_HEADING.exec(line);
+  if (!match) return undefined;
+  const level = match[1]?.length ?? 1;
+  let content = match[2] ?? '';
+  // A closing sequence of #s is decoration when preceded by a space (or it is all there is).
+  content = content.replace(/(?:^|[ \t]+)#+[ \t]*$/, '');
+  const text = content.trim();
+  const textStart = text === '' ? line.length : line.indexOf(text, (match[1]?.length ?? 0) + line.indexOf('#'));
+  return { level, text, line: lineNumber, textStart, textEnd: textStart + text.length };
+}
+
+function isParagraphText(line: string | undefined): boolean {
+  return line !== undefined && line.trim() !== '' && !BLOCK_START.test(line) && !THEMATIC_BREAK.test(line) && !/^ {4}/.test(line);
+}
+
+/** Link destinations in one line outside code spans: inline links, images and reference definitions. */
+function scanLinks(line: string, lineNumber: number, spans: Array<[number, number]>, links: LinkRef[]): void {
+  const definition = REFERENCE_DEFINITION.exec(line);
+  if (definition?.[1]) {
+    const raw = definition[1];
+    const start = line.indexOf(raw, line.indexOf(']:'));
+    pushLink(raw, start, lineNumber, links);
+  }
+  for (let i = line.indexOf(']('); i >= 0; i = line.indexOf('](', i + 2)) {
+    if (insideSpans(spans, i)) continue;
+    let start = i + 2;
+    while (line[start] === ' ' || line[start] === '\t') start++;
+    if (line[start] === '<') {
+      const close = line.indexOf('>', start);
+      if (close < 0) continue;
+      pushLink(line.slice(start, close + 1), start, lineNumber, links);
+      continue;
+    }
+    // A destination may hold balanced parentheses; it ends at whitespace or the unbalanced `)`.
+    let depth = 0;
+    let end = start;
+    for (; end < line.length; end++) {
+      const ch = line[end];
+      if (ch === ' ' || ch === '\t') break;
+      if (ch === '(') depth++;
+      if (ch === ')') {
+        if (depth === 0) break;
+        depth--;
+      }
+    }
+    if (end > start) pushLink(line.slice(start, end), start, lineNumber, links);
+  }
+}
+
+function pushLink(raw: string, start: number, line: number, links: LinkRef[]): void {
+  const angled = raw.startsWith('<') && raw.endsWith('>');
+  const target = angled ? raw.slice(1, -1) : raw;
+  const targetStart = angled ? start + 1 : start;
+  links.push({ target, line, start: targetStart, end: targetStart + target.length });
+}
+
+function scanImports(line: string, lineNumber: number, spans: Array<[number, number]>, imports: ImportRef[]): void {
+  IMPORT_CANDIDATE.lastIndex = 0;
+  for (let match = IMPORT_CANDIDATE.exec(line); match; match = IMPORT_CANDIDATE.exec(line)) {
+    const at = match.index + (match[1]?.length ?? 0);
+    if (insideSpans(spans, at)) continue;
+    const path = trimImportPath(match[2] ?? '');
+    if (!looksLikeImportPath(path)) continue;
+    imports.push({ path, line: lineNumber, start: at, end: at + 1 + path.length });
+  }
+}
+
+export function scanMarkdown(text: string): MarkdownScan {
+  const lines = splitLines(text);
+  const isCode: boolean[] = new Array<boolean>(lines.length).fill(false);
+  const codeBlocks: CodeBlock[] = [];
+  const headings: Heading[] = [];
+  const imports: ImportRef[] = [];
+  const links: LinkRef[] = [];
+  const frontMatter = scanFrontMatter(lines);
+  let first = 0;
+  // Front matter that never closes is not front matter to Markdown (a lone `---` is a rule); the
+  // front-matter check reports it for the kinds that need front matter.
+  if (frontMatter?.closeLine !== undefined) {
+    const last = frontMatter.closeLine;
+    for (let i = 0; i <= last; i++) isCode[i] = true;
+    first = last + 1;
+  }
+  let fence: { char: string; length: number; startLine: number } | undefined;
+  let indented: CodeBlock | undefined;
+  let lastTextLine = -1;
+  for (let i = first; i < lines.length; i++) {
+    const line = lines[i] ?? '';
+    if (fence) {
+      isCode[i] = true;
+      const close = FENCE.exec(line);
+      if (close && close[2]?.[0] === fence.char && (close[2]?.length ?? 0) >= fence.length && (close[3] ?? '').trim() === '') {
+        codeBlocks.push({ startLine: fence.startLine, endLine: i, fenced: true });
+        fence = undefined;
+      }
+      continue;
+    }
+    const open = FENCE.exec(line);
+    if (open && !(open[2]?.startsWith('`') && (open[3] ?? '').includes('`'))) {
+      indented = undefined;
+      isCode[i] = true;
+      fence = { char: open[2]?.[0] ?? '`', length: open[2]?.length ?? 3, startLine: i };
+      continue;
+    }
+    if (/^(?: {4}|\t)/.test(line) && line.trim() !== '') {
+      // Indented code only starts after a blank line that follows a paragraph or heading, not inside a list.
+      const previous = lines[i - 1];
+      const continues = indented !== undefined && (previous === undefined || previous.trim() === '' || isCode[i - 1]);
+      const starts = previous !== undefined && previous.trim() === '' && lastTextLine >= 0 && !LIST_ITEM.test(lines[lastTextLine] ?? '') && !/^\s/.test(lines[lastTextLine] ?? '');
+      if (continues || (indented === undefined && starts)) {
+        isCode[i] = true;
+        if (indented) indented.endLine = i;
+        else {
+          indented = { startLine: i, endLine: i, fenced: false };
+          codeBlocks.push(indented);
+        }
+        continue;
+      }
+    } else if (line.trim() !== '') {
+      indented = undefined;
+    }
+    if (line.trim() !== '') lastTextLine = i;
+    const heading = atxHeading(line, i);
+    if (heading) headings.push(heading);
+    else if (SETEXT_UNDERLINE.test(line) && isParagraphText(lines[i - 1]) && !isCode[i - 1] && (i < 2 || !isParagraphText(lines[i - 2]) || isCode[i - 2])) {
+      const title = lines[i - 1] ?? '';
+      const text = title.trim();
+      headings.push({ level: line.trim().startsWith('=') ? 1 : 2, text, line: i - 1, textStart: title.indexOf(text), textEnd: title.indexOf(text) + text.length });
+      continue;
+    }
+    if (!line.includes('@') && !line.includes('](') && !line.includes(']:')) continue;
+    const spans = line.includes('`') ? codeSpans(line) : [];
+    if (line.includes('@')) scanImports(line, i, spans, imports);
+    if (line.includes('](') || line.includes(']:')) scanLinks(line, i, spans, links);
+  }
+  if (fence) codeBlocks.push({ startLine: fence.startLine, endLine: lines.length - 1, fenced: true });
+  return { lines, frontMatter, isCode, codeBlocks, headings, imports, links };
+}
+
+/** Heading text compared loosely: case, inline markup, spacing and a trailing colon do not matter. */
+export function normalizeHeading(text: string): string {
+  return text
+    .replace(/[`*_]/g, '')
+    .replace(/:\s*$/, '')
+    .replace(/\s+/g, ' ')
+    .trim()
+    .toLowerCase();
+}

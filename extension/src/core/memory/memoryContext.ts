@@ -1,0 +1,10 @@
+import type { ProjectSchema } from '../projectSchema';
+import type { ValidationFs } from '../validation/types';
+
+/** What every memory feature needs besides the document: the workspace folder, its files and its schema. */
+export interface MemoryContext {
+  /** The workspace folder (absolute POSIX path). */
+  root: string;
+  fs: ValidationFs;
+  schema: ProjectSchema;
+}

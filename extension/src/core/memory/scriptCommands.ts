@@ -1,0 +1,173 @@
+/**
+ * `npm run X`, `pnpm X`, `yarn X` in memory files must name a script of the
+ * nearest package.json — an agent will run them. Conservative on purpose:
+ * no package.json means no check; built-in commands, flags that change the
+ * folder (`--prefix`, `--filter`, `-C`, `cd …`), placeholders, and non-shell
+ * code blocks are skipped; `pnpm X`/`yarn X` may also run a binary, so those
+ * are checked only against an installed `node_modules/.bin`.
+ */
+import type { OrchardDiagnostic, ValidationFs } from '../validation/types';
+import { didYouMean } from './didYouMean';
+import { lineRange } from './lineIndex';
+import { codeSpans, type MarkdownScan } from './markdownScan';
+import { dirnameOf, foldersUpTo, relativeTo } from './posixPaths';
+
+const COMMAND = /(^|[\s;&|(`$])(npm|pnpm|yarn)[ \t]+((?:[^\s;&|)`'"]+[ \t]*){1,3})/g;
+
+const NPM_RUN = new Set(['run', 'run-script', 'rum', 'urn']);
+const NPM_TEST = new Set(['test', 't', 'tst']);
+
+const PNPM_BUILT_INS = new Set(
+  (
+    'add install i update up upgrade remove rm uninstall un link ln unlink import rebuild rb prune fetch install-test it dedupe ' +
+    'patch patch-commit patch-remove audit list ls ll la outdated why licenses exec dlx create start publish pack env setup store ' +
+    'server init deploy doctor config c get set bin root help cat-file cat-index find-hash self-update recursive approve-builds ' +
+    'ignored-builds sbom version login logout whoami view info search owner dist-tag unpublish'
+  ).split(' '),
+);
+
+const YARN_BUILT_INS = new Set(
+  (
+    'add audit autoclean bin cache check config create dedupe generate-lock-entry global help import info init install licenses ' +
+    'link list login logout node outdated owner pack policies publish remove tag team unlink unplug upgrade upgrade-interactive ' +
+    'version versions why workspace workspaces set plugin dlx explain npm rebuild search patch patch-commit constraints stage up ' +
+    'exec sdks start'
+  ).split(' '),
+);
+
+const SHELL_INFO = /^(?:|sh|bash|zsh|fish|shell|console|terminal|powershell|ps1?|pwsh|cmd|bat|text|txt)$/i;
+const CHANGES_FOLDER = /(?:^|\s)(?:--prefix|--filter|-F|-C|--dir|-w|--workspace|--workspaces|-ws|-r|--recursive|--cwd|-g|--global)(?:[=\s]|$)/;
+
+interface PackageInfo {
+  path: string;
+  scripts: Set<string>;
+  dependencies: Set<string>;
+}
+
+interface ScriptCheckContext {
+  fs: ValidationFs;
+  root: string;
+  /** Every path consulted, for `memoryDependencies`. */
+  consulted: Set<string>;
+}
+
+function nearestPackage(dir: string, ctx: ScriptCheckContext): PackageInfo | undefined {
+  for (const folder of foldersUpTo(dir, ctx.root)) {
+    const path = `${folder === '/' ? '' : folder}/package.json`;
+    ctx.consulted.add(path);
+    const text = ctx.fs.readText(path);
+    if (text === undefined) continue;
+    try {
+      const json = JSON.parse(text) as { scripts?: unknown; dependencies?: unknown; devDependencies?: unknown };
+      const keys = (value: unknown) => (value && typeof value === 'object' ? Object.keys(value) : []);
+      return {
+        path,
+        scripts: new Set(keys(json.scripts)),
+        dependencies: new Set([...keys(json.dependencies), ...keys(json.devDependencies)]),
+      };
+    } catch {
+      return undefined; // A package.json we cannot read: no check rather than a wrong one.
+    }
+  }
+  return undefined;
+}
+
+/** Whether `name` may be a binary: true when installed, undefined when no node_modules/.bin exists to ask. */
+function binaryInstalled(name: string, pkg: PackageInfo, ctx: ScriptCheckContext): boolean | undefined {
+  let sawBinFolder = false;
+  for (const folder of foldersUpTo(dirnameOf(pkg.path), ctx.root)) {
+    const bin = `${folder === '/' ? '' : folder}/node_modules/.bin`;
+    const candidate = `${bin}/${name}`;
+    ctx.consulted.add(candidate);
+    if (ctx.fs.exists(candidate)) return true;
+    if (ctx.fs.exists(bin)) sawBinFolder = true;
+  }
+  return sawBinFolder ? false : undefined;
+}
+
+/** What the command asks for: a script name that must exist, and whether a binary would do too. */
+function requestedScript(manager: string, words: string[]): { name: string; index: number; binaryOk: boolean } | undefined {
+  const [first, second] = words;
+  if (first === undefined) return undefined;
+  if (manager === 'npm') {
+    if (NPM_RUN.has(first)) return second === undefined ? undefined : { name: second, index: 1, binaryOk: false };
+    if (NPM_TEST.has(first)) return { name: 'test', index: 0, binaryOk: false };
+    return undefined;
+  }
+  if (first === 'run' || first === 'run-script') {
+    return second === undefined ? undefined : { name: second, index: 1, binaryOk: manager === 'yarn' };
+  }
+  if (first === 'test' || first === 't') return { name: 'test', index: 0, binaryOk: false };
+  const builtIns = manager === 'pnpm' ? PNPM_BUILT_INS : YARN_BUILT_INS;
+  if (builtIns.has(first)) return undefined;
+  return { name: first, index: 0, binaryOk: true };
+}
+
+function isPlainName(name: string): boolean {
+  return /^[A-Za-z0-9@][\w:.@/-]*$/.test(name) && !/[<>{}$*]/.test(name);
+}
+
+/** Lines where a command may be checked: code blocks must be shell, and a `cd` earlier in the block moves the folder. */
+function checkableLines(scan: MarkdownScan): boolean[] {
+  const checkable = scan.lines.map((_, line) => !scan.isCode[line]);
+  for (const block of scan.codeBlocks) {
+    const info = block.fenced ? (scan.lines[block.startLine] ?? '').trim().replace(/^[`~]+/, '').trim().split(/\s+/)[0] ?? '' : '';
+    if (!SHELL_INFO.test(info)) continue;
+    const first = block.fenced ? block.startLine + 1 : block.startLine;
+    const last = block.fenced ? block.endLine - 1 : block.endLine;
+    for (let line = first; line <= last; line++) {
+      if (/(?:^|[\s;&|(])(?:cd|pushd)\s/.test(scan.lines[line] ?? '')) break;
+      checkable[line] = true;
+    }
+  }
+  return checkable;
+}
+
+export function scriptDiagnostics(path: string, scan: MarkdownScan, ctx: ScriptCheckContext): OrchardDiagnostic[] {
+  const diagnostics: OrchardDiagnostic[] = [];
+  const checkable = checkableLines(scan);
+  let pkg: PackageInfo | undefined | null = null;
+  scan.lines.forEach((line, lineNumber) => {
+    if (!checkable[lineNumber] || !/\b(?:npm|pnpm|yarn)\b/.test(line)) return;
+    const inCodeBlock = scan.isCode[lineNumber] === true;
+    const spans = inCodeBlock ? [] : codeSpans(line);
+    COMMAND.lastIndex = 0;
+    for (let match = COMMAND.exec(line); match; match = COMMAND.exec(line)) {
+      const manager = match[2] ?? '';
+      const commandStart = match.index + (match[1]?.length ?? 0);
+      const span = spans.find(([start, end]) => commandStart >= start && commandStart < end);
+      const inCode = inCodeBlock || span !== undefined;
+      const before = span ? line.slice(span[0], commandStart) : line.slice(0, commandStart);
+      if (/(?:^|[\s;&|(])(?:cd|pushd)\s/.test(before)) continue;
+      const tail = match[3] ?? '';
+      if (CHANGES_FOLDER.test(' ' + tail)) continue;
+      const words = tail.trim().split(/[ \t]+/);
+      const request = requestedScript(manager, words);
+      // In prose, `pnpm workspaces` or `yarn berry` are words, not commands: shorthand is checked only in code.
+      if (!request || !isPlainName(request.name) || (request.binaryOk && request.index === 0 && !inCode)) continue;
+      if (pkg === null) pkg = nearestPackage(dirnameOf(path), ctx);
+      if (!pkg || pkg.scripts.has(request.name)) continue;
+      if (request.binaryOk) {
+        if (pkg.dependencies.has(request.name)) continue;
+        const installed = binaryInstalled(request.name, pkg, ctx);
+        if (installed !== false) continue;
+      }
+      const nameStart = line.indexOf(request.name, commandStart + manager.length);
+      const isImplicitTest = request.name === 'test' && words[request.index] !== 'test';
+      const start = isImplicitTest ? line.indexOf(words[request.index] ?? '', commandStart + manager.length) : nameStart;
+      const length = isImplicitTest ? (words[request.index] ?? '').length : request.name.length;
+      const known = [...pkg.scripts].sort();
+      diagnostics.push({
+        range: lineRange(lineNumber, start, start + length),
+        severity: 'warning',
+        code: 'memory/unknown-script',
+        message:
+          `"${request.name}" is not a script of ${relativeTo(ctx.root, pkg.path)}${didYouMean(request.name, known)}` +
+          (known.length > 0 ? ` (scripts: ${known.slice(0, 12).join(', ')}${known.length > 12 ? ', …' : ''})` : ' (it has no scripts)'),
+      });
+    }
+  });
+  return diagnostics;
+}
+
+export type { ScriptCheckContext };
