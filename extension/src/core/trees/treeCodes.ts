@@ -1,0 +1,23 @@
+/** Every diagnostic code the tree service emits, with the one-line meaning documented in CLAUDE.md. */
+export const TREE_DIAGNOSTIC_CODES: Record<string, string> = {
+  'tree/yaml-syntax': 'the file is not valid YAML (the range is where the parser stopped)',
+  'tree/duplicate-key': 'a key, step id or output key appears twice in the same mapping; the first one counts',
+  'tree/unknown-key': 'a key the tree format or the step’s action does not define (with "did you mean")',
+  'tree/wrong-type': 'a value has the wrong type (a list where a string is expected, an unknown HTTP method, …)',
+  'tree/missing-field': 'a required key is missing: "name", "steps", a step’s "action", or a field its action requires',
+  'tree/unknown-action': 'a step’s action is neither built in nor declared in .orchard/schema.yaml',
+  'tree/unknown-dependency': '"depends_on" names a step that does not exist',
+  'tree/self-dependency': 'a step lists itself in "depends_on"',
+  'tree/duplicate-dependency': 'a step lists the same dependency twice',
+  'tree/dependency-cycle': 'an edge of a dependency cycle; the message spells out the whole cycle',
+  'tree/no-root-step': 'every step depends on another one, so no step can start',
+  'tree/malformed-template': 'a "{{ … }}" that starts like a template but is not "{{ .vars.x }}" or "{{ .outputs.step.key }}"',
+  'tree/undeclared-var': 'a template uses a var that "vars" does not declare',
+  'tree/template-unknown-step': 'an output template names a step that does not exist',
+  'tree/template-own-output': 'a step uses its own output, which does not exist yet when it runs',
+  'tree/template-missing-dependency': 'a step uses the outputs of a step it does not depend on, directly or transitively',
+  'tree/unknown-output': 'an output template names a key the step does not declare in "outputs"',
+  'tree/malformed-output': 'an output expression is not a JSON path (".data.id") optionally compared with a value',
+  'tree/unused-var': 'hint: a var no template uses',
+  'tree/unused-output': 'hint: an extracted value (a plain JSON path) no template uses; comparisons are results of their own and never flagged',
+};

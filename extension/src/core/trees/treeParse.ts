@@ -1,0 +1,196 @@
+/**
+ * parseTree: text -> ParsedTree, reusing the chunks of the previous version
+ * whose text did not change. Each changed chunk is parsed alone; if any chunk
+ * cannot stand alone (a YAML error, an alias) the whole document is parsed
+ * instead, so a result never depends on how the text was split.
+ */
+import { isMap, isScalar, isSeq, type Node } from 'yaml';
+import type { Range } from '../validation/types';
+import { splitChunks, type ChunkSpan } from './treeChunks';
+import { ChunkExtractor } from './treeExtract';
+import type { ChunkData, Named, StepData, VarData } from './treeModel';
+import { lineStartsOf, shiftRange } from './treeModel';
+import { checkFieldType, describeNode } from './treeTypes';
+
+export interface PlacedChunk {
+  data: ChunkData;
+  startLine: number;
+}
+
+/** A piece of chunk data and the document line its chunk starts on. */
+export interface Placed<T> {
+  item: T;
+  line: number;
+}
+
+export interface ParsedTree {
+  readonly path: string;
+  readonly text: string;
+  readonly lineStarts: readonly number[];
+  /** The chunks as split; kept even when the document had to be parsed whole, for the next edit. */
+  readonly chunks: readonly PlacedChunk[];
+  /** What the checks read: the chunks, or the one whole-document chunk. */
+  readonly effective: readonly PlacedChunk[];
+  readonly parsedWhole: boolean;
+  readonly topKeys: readonly Placed<Named>[];
+  readonly steps: readonly Placed<StepData>[];
+  readonly teardown: readonly Placed<StepData>[];
+  readonly vars: readonly Placed<VarData>[];
+  /** Index into `steps` of the first step with each id. */
+  readonly stepIndex: ReadonlyMap<string, number>;
+  readonly stepsKey?: Range;
+  readonly stepsIsMap: boolean;
+}
+
+export function parseTree(path: string, text: string, previous?: ParsedTree): ParsedTree {
+  if (previous && previous.path === path && previous.text === text) return previous;
+  const lineStarts = lineStartsOf(text);
+  const spans = splitChunks(text, lineStarts);
+  if (!spans) return assemble(path, text, lineStarts, [], [{ data: parseWhole(text), startLine: 0 }], true);
+  const reuse = reusableChunks(previous, path);
+  const chunks = spans.map((span, i): PlacedChunk => {
+    const chunkText = sliceLines(text, lineStarts, span.startLine, span.endLine);
+    const cached = reuse.at(i, chunkText, span.kind);
+    return { data: cached ?? parseChunk(span, chunkText), startLine: span.startLine };
+  });
+  if (chunks.some((c) => c.data.needsWholeDocument)) {
+    const whole = previous?.parsedWhole && previous.text === text ? previous.effective : [{ data: parseWhole(text), startLine: 0 }];
+    return assemble(path, text, lineStarts, chunks, whole, true);
+  }
+  return assemble(path, text, lineStarts, chunks, chunks, false);
+}
+
+function sliceLines(text: string, lineStarts: readonly number[], from: number, to: number): string {
+  const end = to < lineStarts.length ? lineStarts[to]! : text.length;
+  // A fresh copy: a slice would keep the whole document alive for as long as
+  // the chunk is reused, and chunks outlive many versions of the document.
+  return (text.slice(lineStarts[from]!, end) + ' ').slice(0, -1);
+}
+
+/**
+ * Previous chunks by position: the same index first (edits rarely add or
+ * remove chunks), then by text for the chunks that moved.
+ */
+function reusableChunks(previous: ParsedTree | undefined, path: string) {
+  const old = previous && previous.path === path ? previous.chunks : [];
+  let byText: Map<string, ChunkData> | undefined;
+  let shift = 0;
+  return {
+    at(index: number, chunkText: string, kind: ChunkSpan['kind']): ChunkData | undefined {
+      for (const candidate of [old[index + shift], old[index]]) {
+        if (candidate && candidate.data.kind === kind && candidate.data.text === chunkText) return candidate.data;
+      }
+      byText ??= new Map(old.map((c) => [c.data.kind + '\u0000' + c.data.text, c.data]));
+      const found = byText.get(kind + '\u0000' + chunkText);
+      if (found) shift = old.findIndex((c) => c.data === found) - index;
+      return found;
+    },
+  };
+}
+
+function parseChunk(span: ChunkSpan, text: string): ChunkData {
+  const extractor = new ChunkExtractor(text);
+  if (span.kind === 'stepsHead') {
+    const keyRange = { start: { line: 0, character: span.keyStart ?? 0 }, end: { line: 0, character: span.keyEnd ?? 5 } };
+    return extractor.finish('stepsHead', { topKeys: [{ name: 'steps', range: keyRange }], stepsKey: keyRange });
+  }
+  const doc = extractor.parse();
+  const root = doc.contents as Node | null;
+  if (span.kind === 'step') {
+    if (!isMap(root)) {
+      extractor.needsWholeDocument = true;
+      return extractor.finish('step', {});
+    }
+    const steps = root.items.flatMap((pair) => (isScalar(pair.key) ? [stepOf(extractor, pair.key, pair.value as Node | null)] : []));
+    return extractor.finish('step', { steps });
+  }
+  return extractTop(extractor, root, 'header');
+}
+
+function parseWhole(text: string): ChunkData {
+  const extractor = new ChunkExtractor(text);
+  const doc = extractor.parse();
+  return extractTop(extractor, doc.contents as Node | null, 'whole');
+}
+
+function stepOf(extractor: ChunkExtractor, key: Node, value: Node | null): StepData {
+  const name = String((key as { value: unknown }).value);
+  return extractor.step({ name, range: extractor.nodeRange(key) }, value, extractor.nodeRange(key));
+}
+
+/** The top-level mapping (or one key of it): the same code for a header chunk and for the whole document. */
+function extractTop(extractor: ChunkExtractor, root: Node | null, kind: ChunkData['kind']): ChunkData {
+  if (root === null || (isScalar(root) && root.value === null)) return extractor.finish(kind, {});
+  if (!isMap(root)) {
+    extractor.problem(extractor.nodeRange(root), 'tree/wrong-type', 'a tree file must be a mapping with "name", "steps" and optionally "description", "vars", "teardown"');
+    return extractor.finish(kind, {});
+  }
+  const data: Partial<ChunkData> = { topKeys: [], vars: [], steps: [], teardown: [], stepsIsMap: true };
+  for (const pair of root.items) {
+    if (!isScalar(pair.key)) {
+      if (pair.key) extractor.problem(extractor.nodeRange(pair.key as Node), 'tree/wrong-type', 'top-level keys must be plain names');
+      continue;
+    }
+    const name = String(pair.key.value);
+    const keyRange = extractor.nodeRange(pair.key);
+    data.topKeys!.push({ name, range: keyRange });
+    const value = pair.value as Node | null;
+    if (name === 'name' || name === 'description') checkFieldType(extractor, pair, name, { type: 'string', description: '' });
+    else if (name === 'vars') {
+      data.vars!.push(...extractor.vars(value, keyRange));
+      data.varsKey ??= keyRange;
+    } else if (name === 'steps') {
+      data.stepsKey ??= keyRange;
+      if (value === null || (isScalar(value) && value.value === null)) continue;
+      if (!isMap(value)) {
+        extractor.problem(extractor.valueRange(pair), 'tree/wrong-type', `"steps" must be a mapping of step ids to steps, not ${describeNode(value)}`);
+        data.stepsIsMap = false;
+        continue;
+      }
+      for (const stepPair of value.items) {
+        if (isScalar(stepPair.key)) data.steps!.push(stepOf(extractor, stepPair.key, stepPair.value as Node | null));
+        else if (stepPair.key) extractor.problem(extractor.nodeRange(stepPair.key as Node), 'tree/wrong-type', 'step ids must be plain names');
+      }
+    } else if (name === 'teardown') {
+      if (value === null || (isScalar(value) && value.value === null)) continue;
+      if (!isSeq(value)) {
+        extractor.problem(extractor.valueRange(pair), 'tree/wrong-type', '"teardown" must be a list of steps ("- action: …")');
+        continue;
+      }
+      for (const item of value.items as (Node | null)[]) {
+        const itemRange = item ? extractor.nodeRange(item) : keyRange;
+        data.teardown!.push(extractor.step(undefined, item, itemRange));
+      }
+    }
+  }
+  return extractor.finish(kind, data);
+}
+
+function assemble(
+  path: string,
+  text: string,
+  lineStarts: number[],
+  chunks: PlacedChunk[],
+  effective: readonly PlacedChunk[],
+  parsedWhole: boolean,
+): ParsedTree {
+  const topKeys: Placed<Named>[] = [];
+  const steps: Placed<StepData>[] = [];
+  const teardown: Placed<StepData>[] = [];
+  const vars: Placed<VarData>[] = [];
+  const stepIndex = new Map<string, number>();
+  let stepsKey: Range | undefined;
+  let stepsIsMap = true;
+  for (const { data, startLine: line } of effective) {
+    for (const item of data.topKeys) topKeys.push({ item, line });
+    for (const item of data.vars) vars.push({ item, line });
+    for (const item of data.teardown) teardown.push({ item, line });
+    for (const item of data.steps) {
+      if (item.id !== undefined && !stepIndex.has(item.id)) stepIndex.set(item.id, steps.length);
+      steps.push({ item, line });
+    }
+    if (data.stepsKey && !stepsKey) stepsKey = shiftRange(data.stepsKey, line);
+    if (!data.stepsIsMap) stepsIsMap = false;
+  }
+  return { path, text, lineStarts, chunks, effective, parsedWhole, topKeys, steps, teardown, vars, stepIndex, stepsKey, stepsIsMap };
+}
