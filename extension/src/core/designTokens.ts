@@ -157,7 +157,8 @@ function chooseColors(uses: readonly ColorUse[]): ColorToken[] {
   take(mostBy((u) => u.pageContexts.background) ?? mostBy((u) => u.contexts.background), 'background');
   take(mostBy((u) => u.pageContexts.text) ?? mostBy((u) => u.contexts.text), 'text');
   take(mostBy((u) => (isVivid(u.value) ? u.count : 0)), 'primary');
-  for (const use of free()) {
+  // Translucent overlays and tints are page detail, not palette.
+  for (const use of free().filter((u) => u.value.startsWith('#') && u.value.length === 7)) {
     if (tokens.length >= MAX_COLORS) break;
     take(use, secondaryRole(use));
   }
@@ -172,9 +173,9 @@ function isVivid(value: string): boolean {
 function secondaryRole(use: ColorUse): string {
   const { text, background, border } = use.contexts;
   if (border > text && border > background) return 'border';
-  if (background >= text && background > 0) return 'surface';
   if (isVivid(use.value)) return 'accent';
-  return text > 0 ? 'muted' : 'accent';
+  if (background >= text && background > 0) return 'surface';
+  return 'muted';
 }
 
 function chooseTypography(stats: DesignStats): TypographyToken[] {
@@ -228,18 +229,21 @@ function approximatePixels(value: string): number {
 // ---- merging into a blueprint -------------------------------------------------
 
 /**
- * Adds the tokens the design system does not have yet — a colour whose name,
- * role or value is new, a typography role that is missing, a spacing or
- * radius step whose name and value are new — and appends the inspiration note
+ * Adds the tokens the design system does not have yet — a colour whose name
+ * and value are new and whose role it does not fill, a typography role that
+ * is missing, a spacing or radius step whose name and value are new — and appends the inspiration note
  * once. Nothing already there is changed. The status moves from 'empty' to
  * 'partial' when something was added; any other status stays.
  */
 export function mergeDesignTokens(designSystem: DesignSystem, tokens: DesignTokens, inspirationNote?: string): DesignSystem {
   const colors = [...designSystem.colors];
+  // A role the design system already fills (its 'primary') is not filled twice; roles that
+  // repeat within one reference ('border', 'border-2') all come in.
+  const filledRoles = designSystem.colors.flatMap((c) => (c.role === undefined ? [] : [c.role]));
   for (const token of tokens.colors) {
-    const clash = colors.some(
-      (c) => same(c.name, token.name) || same(c.value, token.value) || (token.role !== undefined && c.role !== undefined && same(c.role, token.role)),
-    );
+    const clash =
+      colors.some((c) => same(c.name, token.name) || same(c.value, token.value)) ||
+      (token.role !== undefined && filledRoles.some((role) => same(role, token.role!)));
     if (!clash) colors.push({ ...token });
   }
   const typography = [...designSystem.typography];
