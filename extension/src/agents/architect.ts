@@ -16,7 +16,7 @@ import { serializeBlueprint } from '../core/blueprintFile';
 import { withComputedReadiness } from '../core/readiness';
 import type { TranscriptMessage } from '../core/transcript';
 import { runAgentLoop, type AgentEvent } from './agentLoop';
-import { architectUserMessage, historyMessages, type ArchitectImage } from './architectContext';
+import { architectMessages, type ArchitectImage } from './architectContext';
 import { recordReferences } from './architectReferences';
 import { BlueprintDraft, updateBlueprintTool } from './architectTools';
 import { DEFAULT_MEMORY_LIMITS, readProjectMemory, renderProjectMemory, type MemoryLimits } from './memoryContext';
@@ -109,10 +109,7 @@ export async function runArchitectTurn(input: ArchitectTurnInput): Promise<Archi
   }
 
   const draft = new BlueprintDraft(input.blueprint);
-  const messages = [
-    ...historyMessages(input.history),
-    architectUserMessage({ blueprint: input.blueprint, userText: input.userText, images: input.images, references: input.references }),
-  ];
+  const messages = architectMessages(input.history, { blueprint: input.blueprint, userText: input.userText, images: input.images, references: input.references });
   const loop = await runAgentLoop({
     provider: input.provider,
     model: input.model,

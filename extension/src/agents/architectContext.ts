@@ -92,3 +92,18 @@ export function architectUserMessage(parts: UserTurnParts): ModelMessage {
   content.push({ type: 'text', text: `# The developer says\n\n${parts.userText}` });
   return { role: 'user', content };
 }
+
+/**
+ * The whole conversation for the request. When the history ends with the
+ * developer's message (the turn that should have answered it failed), the new
+ * message joins it rather than following it: the model then sees one user turn
+ * holding both, and answers both.
+ */
+export function architectMessages(history: readonly TranscriptMessage[], parts: UserTurnParts): ModelMessage[] {
+  const messages = historyMessages(history);
+  const current = architectUserMessage(parts);
+  const last = messages[messages.length - 1];
+  if (last?.role === 'user') last.content.push(...current.content);
+  else messages.push(current);
+  return messages;
+}
