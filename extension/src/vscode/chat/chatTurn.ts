@@ -183,7 +183,8 @@ export class ChatTurn {
     }
     let outcome = result.outcome;
     let error = result.error?.message;
-    let retryable = result.error?.retryable;
+    // Retry asks a stopped question again.
+    let retryable = result.outcome === 'stopped' ? true : result.error?.retryable;
     let transcript: TranscriptMessage[] | undefined;
     let rev: number | undefined;
     const blueprint = result.blueprint ?? (await this.blueprintToKeep(startBlueprint));

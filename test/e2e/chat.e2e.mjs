@@ -1,0 +1,254 @@
+/**
+ * The Architect chat end to end in VS Code 1.96 (code-server + Chromium), against the fake
+ * Anthropic server (test/support/fakeAnthropic.mjs, in this process, on 127.0.0.1): the real
+ * extension, the real SDK over HTTP, the real git store. One session for the whole file, tests in
+ * order, a screenshot after each in test-results/screenshots/ (chat-*.png).
+ *
+ * The key reaches the extension host as ANTHROPIC_API_KEY (a made-up one: only the fake server
+ * sees it) and `orchard.anthropic.baseUrl` points at the fake server through the user settings.
+ * Run: `flock /tmp/orchard-dist.lock npm run test:e2e -- chat.e2e.mjs` (`-- --no-package chat.e2e.mjs`
+ * reuses the .vsix).
+ */
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { startFakeAnthropic } from '../support/fakeAnthropic.mjs';
+import { vsixForSpec, workspaceForSpec } from './fixtures.mjs';
+import { reloadWindow, runCommand, screenshot, startVsCode, webviewFrame } from './harness.mjs';
+
+const TIMEOUT = 120_000;
+const SLUG = 'todo-sharing';
+const FAKE_KEY = 'sk-ant-e2e-fake-key-for-the-fake-server';
+
+/** What the Architect "decides" in the first turn: a new summary and a complete UI section. */
+const UPDATED_SUMMARY = 'Owners share a list by email as viewers or editors; a share dialog lists who has access.';
+const UPDATE = {
+  summary: UPDATED_SUMMARY,
+  sections: {
+    uiComponents: {
+      status: 'complete',
+      components: [
+        { name: 'ShareDialog', description: 'Invite by email, pick a role, revoke access.', children: ['ShareRow'] },
+        { name: 'ShareRow', description: 'One person with their role and a remove button.' },
+      ],
+    },
+  },
+};
+
+describe('The Architect chat in VS Code', { timeout: 15 * 60_000 }, () => {
+  let fake;
+  let vs;
+  let page;
+  let workspace;
+  const blueprintFile = () => path.join(workspace, '.orchard', 'blueprints', `${SLUG}.json`);
+
+  before(async () => {
+    fake = await startFakeAnthropic();
+    workspace = workspaceForSpec();
+    vs = await startVsCode({
+      workspace,
+      vsix: vsixForSpec(),
+      env: { ANTHROPIC_API_KEY: FAKE_KEY },
+      settings: { 'orchard.anthropic.baseUrl': fake.url },
+    });
+    page = vs.page;
+  });
+
+  after(async () => {
+    await vs?.close();
+    await fake?.close();
+  });
+
+  /** A test whose failure leaves a `FAILED-<name>` screenshot next to the good ones. */
+  function uiTest(name, shot, fn) {
+    test(name, { timeout: TIMEOUT }, async () => {
+      try {
+        await fn();
+        await screenshot(page, shot);
+      } catch (err) {
+        if (page) await screenshot(page, `FAILED-${shot}`).catch(() => {});
+        throw err;
+      }
+    });
+  }
+
+  const visible = (locator, timeout = 20_000) => locator.waitFor({ state: 'visible', timeout });
+  const hidden = (locator, timeout = 20_000) => locator.waitFor({ state: 'hidden', timeout });
+
+  /** The sidebar Architect view, showing the todo-sharing conversation. */
+  async function sidebarChat() {
+    const item = page.locator('.activitybar a.action-label[aria-label="Orchard"]');
+    await visible(item);
+    // Clicking an active container's icon would close the sidebar.
+    if (!(await page.locator('.part.sidebar .composite.title', { hasText: /Orchard/i }).isVisible().catch(() => false))) await item.click();
+    const frame = await webviewFrame(page, { testId: 'architect', timeout: 45_000 });
+    const switcher = frame.locator('[data-testid="chat-blueprint-switcher"]');
+    await visible(switcher);
+    await frame.locator(`[data-testid="chat-blueprint-switcher"] option[value="${SLUG}"]`).waitFor({ state: 'attached', timeout: 20_000 });
+    if ((await switcher.inputValue()) !== SLUG) await switcher.selectOption(SLUG);
+    return frame;
+  }
+
+  async function send(frame, text) {
+    const input = frame.locator('[data-testid="chat-input"]');
+    await visible(input);
+    await input.fill(text);
+    await frame.locator('[data-testid="chat-send"]').click();
+  }
+
+  const assistantMessages = (frame) => frame.locator('[data-testid="chat-message"][data-role="assistant"]');
+  const userMessages = (frame) => frame.locator('[data-testid="chat-message"][data-role="user"]');
+
+  function revisionCount() {
+    try {
+      return Number(execFileSync('git', ['rev-list', '--count', `refs/orchard/blueprints/${SLUG}`], { cwd: workspace, encoding: 'utf8', stdio: 'pipe' }).trim());
+    } catch {
+      return 0; // no ref yet
+    }
+  }
+
+  /** The newest revision's transcript, as the store wrote it. */
+  function storedTranscript() {
+    const text = execFileSync('git', ['show', `refs/orchard/blueprints/${SLUG}:messages.jsonl`], { cwd: workspace, encoding: 'utf8', stdio: 'pipe' });
+    return text.trim().split('\n').map((line) => JSON.parse(line));
+  }
+
+  async function waitFor(what, check, timeout = 20_000) {
+    const deadline = Date.now() + timeout;
+    for (;;) {
+      const value = await check();
+      if (value) return value;
+      if (Date.now() > deadline) assert.fail(`timed out waiting for ${what}`);
+      await page.waitForTimeout(150);
+    }
+  }
+
+  uiTest('a reply streams into the sidebar chat, the blueprint file and its history change, the Plan pane follows', 'chat-a-reply', async () => {
+    const frame = await sidebarChat();
+    await visible(frame.locator('[data-testid="chat-provider"]', { hasText: 'via the Anthropic API' }));
+    const revsBefore = revisionCount();
+    const fileBefore = fs.readFileSync(blueprintFile(), 'utf8');
+
+    const opening = 'Sharing needs one place to manage access. I will add a share dialog to the plan, with a row per person and their role.';
+    const closing = 'Done: the UI section now has the share dialog and its rows, and the summary says who can see a list.';
+    fake.script(
+      { kind: 'text_tool', text: opening, tool: { name: 'update_blueprint', input: UPDATE }, delayMs: 60 },
+      { kind: 'text', text: closing, delayMs: 40 },
+    );
+    await send(frame, 'Plan the sharing UI: a dialog to invite people by email and change their role.');
+
+    // The reply is seen while it streams, not only at the end.
+    const streaming = frame.locator('[data-testid="chat-streaming"]');
+    await visible(streaming, 20_000);
+    await waitFor('streamed text', async () => ((await streaming.innerText().catch(() => '')) ?? '').includes('Sharing needs'));
+    await screenshot(page, 'chat-a-streaming');
+
+    await visible(assistantMessages(frame).filter({ hasText: 'Done: the UI section now has the share dialog' }), 30_000);
+    await hidden(streaming);
+
+    // The file on disk is the Architect's blueprint, recorded as a new revision on the private ref.
+    const written = await waitFor('the blueprint file to change', () => {
+      const text = fs.readFileSync(blueprintFile(), 'utf8');
+      return text !== fileBefore && text;
+    });
+    const blueprint = JSON.parse(written);
+    assert.equal(blueprint.summary, UPDATED_SUMMARY);
+    assert.equal(blueprint.sections.uiComponents.status, 'complete');
+    assert.deepEqual(blueprint.sections.uiComponents.components.map((c) => c.name), ['ShareDialog', 'ShareRow']);
+    assert.equal(revisionCount(), revsBefore + 1, 'one revision for the turn');
+    const transcript = storedTranscript();
+    assert.deepEqual(transcript.map((m) => m.role), ['user', 'assistant']);
+    assert.match(transcript[1].content, /Sharing needs one place[\s\S]*Done: the UI section/);
+    assert.ok(transcript[1].usage.outputTokens > 0, 'the reply records its usage');
+
+    // The request reached the fake server with the key from the environment, never in the body.
+    const request = fake.requests.at(-1);
+    assert.equal(request.headers['x-api-key'], FAKE_KEY);
+    assert.ok(!JSON.stringify(request.body).includes(FAKE_KEY));
+    await visible(frame.locator('[data-testid="chat-usage-total"]'));
+
+    // The Studio's Plan pane shows the new content.
+    await runCommand(page, 'Orchard: Open Studio');
+    const studio = await webviewFrame(page, { testId: 'studio', timeout: 45_000 });
+    const plan = studio.locator('[data-testid="pane-plan"]');
+    await plan.locator('[data-testid="blueprint-item"]').filter({ hasText: 'Todo sharing' }).first().click();
+    await visible(plan.getByText(UPDATED_SUMMARY).first());
+    await visible(plan.locator('[data-testid="section-uiComponents"] [data-status="complete"]'));
+  });
+
+  uiTest('Stop ends a slow reply as stopped and keeps what streamed', 'chat-b-stopped', async () => {
+    const frame = await sidebarChat();
+    const assistantsBefore = await assistantMessages(frame).count();
+    // 600 words, 25 ms apart: ~15 s, far longer than the test waits.
+    fake.script({ kind: 'text', tokens: 600, delayMs: 25 });
+    await send(frame, 'Describe every screen of the sharing flow in detail.');
+    const streaming = frame.locator('[data-testid="chat-streaming"]');
+    await visible(streaming, 20_000);
+    await waitFor('a few streamed words', async () => ((await streaming.innerText().catch(() => '')) ?? '').split(/\s+/).length > 12);
+    await frame.locator('[data-testid="chat-stop"]').click();
+
+    await hidden(streaming, 15_000);
+    const last = assistantMessages(frame).last();
+    await waitFor('the stopped reply', async () => (await assistantMessages(frame).count()) > assistantsBefore);
+    const text = await last.innerText();
+    assert.match(text, /orchard blueprint apple/, 'the partial text stays');
+    assert.match(text, /stopped/i);
+    await visible(frame.locator('[data-testid="chat-error"]', { hasText: /Stopped/ }));
+
+    const stored = storedTranscript().at(-1);
+    assert.equal(stored.role, 'assistant');
+    assert.equal(stored.stopped, true);
+    assert.ok(stored.content.startsWith('orchard blueprint apple'), stored.content.slice(0, 80));
+    assert.ok(stored.content.split(' ').length < 600, 'only what streamed before Stop is kept');
+  });
+
+  uiTest('529 overloads show the retrying state, then the failure with Retry; nothing is lost; Retry succeeds', 'chat-c-retry', async () => {
+    const frame = await sidebarChat();
+    const fileBefore = fs.readFileSync(blueprintFile(), 'utf8');
+    const revsBefore = revisionCount();
+    // The provider makes 4 attempts; each 529 asks for 1.5 s, so the retry state is on screen for ~4.5 s.
+    fake.script(Array.from({ length: 4 }, () => ({ kind: 'error', status: 529, retryAfterMs: 1500 })));
+    const question = 'Should shared items carry due dates?';
+    await send(frame, question);
+
+    const activity = frame.locator('[data-testid="chat-activity"]');
+    await visible(activity.filter({ hasText: /retrying in/i }), 20_000);
+    await screenshot(page, 'chat-c-retrying');
+
+    const failure = frame.locator('[data-testid="chat-error"]');
+    await visible(failure.filter({ hasText: /failed/i }), 30_000);
+    await visible(failure.locator('[data-testid="chat-retry"]'));
+    assert.match(await failure.innerText(), /overloaded/i);
+    await visible(userMessages(frame).filter({ hasText: question }));
+    await screenshot(page, 'chat-c-failed');
+
+    // The message is kept (as the newest revision's last line); the blueprint is untouched.
+    assert.equal(fs.readFileSync(blueprintFile(), 'utf8'), fileBefore);
+    assert.equal(revisionCount(), revsBefore + 1);
+    const stored = storedTranscript();
+    assert.deepEqual({ role: stored.at(-1).role, content: stored.at(-1).content }, { role: 'user', content: question });
+
+    const answer = 'Yes: an optional due date per item, shown to everyone the list is shared with.';
+    fake.script({ kind: 'text', text: answer });
+    await failure.locator('[data-testid="chat-retry"]').click();
+    await visible(assistantMessages(frame).filter({ hasText: answer }), 30_000);
+    await hidden(failure);
+    assert.equal(await userMessages(frame).filter({ hasText: question }).count(), 1, 'Retry does not repeat the message');
+    const after = storedTranscript();
+    assert.deepEqual(after.slice(-2).map((m) => [m.role, m.content]), [['user', question], ['assistant', answer]]);
+    assert.equal(after.filter((m) => m.content === question).length, 1);
+  });
+
+  uiTest('after Developer: Reload Window the conversation is restored', 'chat-d-reload', async () => {
+    const expected = storedTranscript();
+    await reloadWindow(page);
+    const frame = await sidebarChat();
+    await visible(assistantMessages(frame).filter({ hasText: 'Yes: an optional due date per item' }), 30_000);
+    await visible(userMessages(frame).filter({ hasText: 'Should shared items carry due dates?' }));
+    await visible(frame.locator('[data-testid="chat-usage-total"]'));
+    // No partial message came back as a final one: what is shown is what was stored.
+    assert.equal(expected.filter((m) => m.stopped).length, 1);
+  });
+});
