@@ -70,7 +70,7 @@ describe('fake Anthropic server', () => {
     for (const [sentHeaders, sentBody, status, message] of cases) {
       const response = await fetch(`${fake.url}/v1/messages`, { method: 'POST', headers: sentHeaders, body: sentBody });
       expect(response.status, sentBody).toBe(status);
-      const error = await response.json();
+      const error = (await response.json()) as { type: string; error: { type: string; message: string } };
       expect(error.type).toBe('error');
       expect(error.error.type).toBe(status === 401 ? 'authentication_error' : 'invalid_request_error');
       expect(error.error.message, sentBody).toMatch(message);
@@ -82,16 +82,16 @@ describe('fake Anthropic server', () => {
     fake.script({ kind: 'error', status: 529 }, { kind: 'error', status: 429, retryAfter: 3 });
     const overloaded = await fetch(`${fake.url}/v1/messages`, { method: 'POST', headers, body: body() });
     expect(overloaded.status).toBe(529);
-    expect((await overloaded.json()).error).toEqual({ type: 'overloaded_error', message: 'Overloaded' });
+    expect(((await overloaded.json()) as { error: unknown }).error).toEqual({ type: 'overloaded_error', message: 'Overloaded' });
     const limited = await fetch(`${fake.url}/v1/messages`, { method: 'POST', headers, body: body() });
     expect(limited.status).toBe(429);
     expect(limited.headers.get('retry-after')).toBe('3');
-    expect((await limited.json()).error.type).toBe('rate_limit_error');
+    expect(((await limited.json()) as { error: { type: string } }).error.type).toBe('rate_limit_error');
   });
 
   it('echoes the last user message when nothing is scripted, also without streaming', async () => {
     const response = await fetch(`${fake.url}/v1/messages`, { method: 'POST', headers, body: body({ stream: false }) });
-    const message = await response.json();
+    const message = (await response.json()) as { content: unknown; stop_reason: string };
     expect(message.content).toEqual([{ type: 'text', text: 'Echo: hi there' }]);
     expect(message.stop_reason).toBe('end_turn');
   });
@@ -111,9 +111,9 @@ describe('fake Anthropic server', () => {
       expect(first.filter(([, data]) => data.delta?.type === 'text_delta').map(([, data]) => data.delta.text).join('')).toBe('from the file');
       await fetch(`${url}/__fake/script`, { method: 'POST', body: JSON.stringify([{ kind: 'error', status: 500 }]) });
       expect((await fetch(`${url}/v1/messages`, { method: 'POST', headers, body: body() })).status).toBe(500);
-      const received = await (await fetch(`${url}/__fake/requests`)).json();
+      const received = (await (await fetch(`${url}/__fake/requests`)).json()) as Array<{ body: { model: string } }>;
       expect(received).toHaveLength(2);
-      expect(received[0].body.model).toBe('claude-sonnet-5-5');
+      expect(received[0]!.body.model).toBe('claude-sonnet-5-5');
     } finally {
       child.kill('SIGTERM');
       fs.rmSync(dir, { recursive: true, force: true });
