@@ -4,5 +4,6 @@
  */
 import { blueprintCommand } from './blueprintCommand';
 import type { CliCommand } from './registry';
+import { validateCommand } from './validateCommand';
 
-export const COMMANDS: readonly CliCommand[] = [blueprintCommand];
+export const COMMANDS: readonly CliCommand[] = [blueprintCommand, validateCommand];

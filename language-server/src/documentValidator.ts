@@ -1,0 +1,158 @@
+/**
+ * Per open document: its last validation (with the parsed tree the next edit
+ * reuses) and the other files it depends on. Edits arriving in one burst are
+ * coalesced without a fixed delay: validation runs on `setImmediate` after the
+ * change that scheduled it, for the latest version only, and a result is
+ * published only if it is still the latest when it is done.
+ */
+import type { Connection, TextDocuments } from 'vscode-languageserver/node';
+import type { TextDocument } from 'vscode-languageserver-textdocument';
+import { validateFile, type FileValidation, type ValidationContext } from '../../extension/src/core/validation/validateFiles';
+import { toLspDiagnostic } from './toLsp';
+import { pathToUri, uriToPath, type ServerFs } from './serverFs';
+import type { WorkspaceFolders } from './workspaceFolders';
+
+export interface DocumentState {
+  uri: string;
+  path: string;
+  version: number;
+  /** The invalidation tick this validation saw; an invalidation after it makes the state stale. */
+  tick: number;
+  context: ValidationContext;
+  /** Undefined when no validator owns the file (it matched the client's selector but not this folder's globs). */
+  validation: FileValidation | undefined;
+}
+
+export class DocumentValidator {
+  private readonly states = new Map<string, DocumentState>();
+  private readonly inflight = new Map<string, Promise<DocumentState | undefined>>();
+  /** uri -> tick of its last invalidation (a dependency changed, settings changed...). */
+  private readonly dirty = new Map<string, number>();
+  private tick = 0;
+  private readonly scheduled = new Set<string>();
+  private flushQueued = false;
+  private readonly published = new Map<string, { version: number; tick: number }>();
+
+  constructor(
+    private readonly connection: Connection,
+    private readonly documents: TextDocuments<TextDocument>,
+    private readonly fs: ServerFs,
+    private readonly folders: WorkspaceFolders,
+  ) {}
+
+  /** Validates (and publishes) on the next turn of the event loop, once for all changes of this turn. */
+  schedule(uri: string): void {
+    this.scheduled.add(uri);
+    if (this.flushQueued) return;
+    this.flushQueued = true;
+    setImmediate(() => {
+      this.flushQueued = false;
+      const uris = [...this.scheduled];
+      this.scheduled.clear();
+      for (const u of uris) void this.publish(u);
+    });
+  }
+
+  /** Marks documents stale (their dependencies or settings changed) and validates them again. */
+  invalidate(uris: Iterable<string>): void {
+    const tick = ++this.tick;
+    for (const uri of uris) {
+      this.dirty.set(uri, tick);
+      this.schedule(uri);
+    }
+  }
+
+  /** Open documents whose diagnostics may change when `path` (a file or a folder) changes. */
+  dependentsOf(path: string): string[] {
+    const folder = `${path}/`;
+    const result: string[] = [];
+    for (const state of this.states.values()) {
+      if (state.path === path) continue;
+      if (state.validation?.dependencies.some((d) => d === path || d.startsWith(folder))) result.push(state.uri);
+    }
+    return result;
+  }
+
+  /** Open documents of a kind under a root (memory files when a file appears or disappears). */
+  documentsWhere(test: (state: DocumentState) => boolean): string[] {
+    return [...this.states.values()].filter(test).map((s) => s.uri);
+  }
+
+  /** The state for the document's current text, validating now if needed. */
+  async current(uri: string): Promise<DocumentState | undefined> {
+    for (let attempt = 0; attempt < 3; attempt++) {
+      const document = this.documents.get(uri);
+      if (!document) return undefined;
+      const state = this.states.get(uri);
+      if (state && this.isFresh(state, document)) return state;
+      const running = this.inflight.get(uri);
+      const next = running ?? this.validate(document);
+      if (!running) {
+        this.inflight.set(uri, next);
+        void next.finally(() => this.inflight.get(uri) === next && this.inflight.delete(uri));
+      }
+      const result = await next;
+      // Another edit may have arrived while the settings were read; go round again for it.
+      const latest = this.documents.get(uri);
+      if (result && latest && this.isFresh(result, latest)) return result;
+    }
+    return this.states.get(uri);
+  }
+
+  forget(uri: string): void {
+    this.states.delete(uri);
+    this.dirty.delete(uri);
+    this.published.delete(uri);
+    void this.connection.sendDiagnostics({ uri, diagnostics: [] });
+  }
+
+  forgetAll(): void {
+    this.invalidate([...this.states.keys()]);
+  }
+
+  private isFresh(state: DocumentState, document: TextDocument): boolean {
+    return state.version === document.version && (this.dirty.get(state.uri) ?? 0) <= state.tick;
+  }
+
+  private async validate(document: TextDocument): Promise<DocumentState | undefined> {
+    const path = uriToPath(document.uri);
+    if (!path) return undefined;
+    const tick = this.tick;
+    const context = await this.folders.contextFor(path);
+    // The text may have moved on while the settings were read: validate what is there now.
+    const latest = this.documents.get(document.uri);
+    if (!latest) return undefined;
+    const previous = this.states.get(document.uri);
+    const started = performance.now();
+    const validation = validateFile(path, latest.getText(), context, previous?.validation?.tree);
+    const elapsed = performance.now() - started;
+    if (elapsed > 200) this.connection.console.info(`Validated ${path} in ${elapsed.toFixed(0)} ms`);
+    const state: DocumentState = { uri: latest.uri, path, version: latest.version, tick, context, validation };
+    this.states.set(latest.uri, state);
+    return state;
+  }
+
+  private async publish(uri: string): Promise<void> {
+    let state: DocumentState | undefined;
+    try {
+      state = await this.current(uri);
+    } catch (error) {
+      // A bug in a validator or in the settings must not take the server down.
+      this.connection.console.error(`Validating ${uri} failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+      return;
+    }
+    const document = this.documents.get(uri);
+    // Closed, or a newer version arrived: its own run publishes.
+    if (!state || !document || !this.isFresh(state, document)) return;
+    const last = this.published.get(uri);
+    if (last && last.version === state.version && last.tick === state.tick) return;
+    this.published.set(uri, { version: state.version, tick: state.tick });
+    const diagnostics = (state.validation?.diagnostics ?? []).map((d) => toLspDiagnostic(d, (p) => this.uriOf(p)));
+    void this.connection.sendDiagnostics({ uri, version: state.version, diagnostics });
+  }
+
+  /** The open document's own URI (same encoding VS Code used), else one made from the path. */
+  uriOf(path: string): string {
+    return this.fs.openDocument(path)?.uri ?? pathToUri(path);
+  }
+}
