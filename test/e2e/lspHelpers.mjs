@@ -1,0 +1,122 @@
+/**
+ * Editor-side helpers for the language server's e2e spec (VS Code 1.96 in code-server): open a
+ * file, move the cursor, read squiggles and the Problems panel, apply a quick fix from the light
+ * bulb menu, pick a completion. Everything goes through the UI a user would use.
+ */
+import { runCommand } from './harness.mjs';
+import { sleep } from './sessionBasics.mjs';
+
+const escapeRegExp = (s) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/** Quick Open (Ctrl+P) a workspace-relative path and wait for its editor tab to be active. */
+export async function openFile(page, relativePath, { timeout = 20_000 } = {}) {
+  const input = page.locator('.quick-input-widget .quick-input-box input');
+  await page.keyboard.press('Control+P');
+  await input.waitFor({ timeout });
+  await input.fill(relativePath);
+  const name = relativePath.split('/').pop();
+  const row = page.locator('.quick-input-list .monaco-list-row', { hasText: name }).first();
+  await row.waitFor({ timeout });
+  await page.keyboard.press('Enter');
+  await page.locator('.tabs-container .tab.active', { hasText: name }).waitFor({ timeout });
+  await activeEditor(page).locator('.view-lines').waitFor({ timeout });
+  await activeEditor(page).locator('.view-lines').click({ position: { x: 5, y: 5 } });
+}
+
+export function activeEditor(page) {
+  return page.locator('.editor-group-container.active .editor-instance .monaco-editor').first();
+}
+
+/** Puts the cursor at a 1-based line and column with Go to Line (Ctrl+G). */
+export async function goToLine(page, line, column = 1) {
+  const input = page.locator('.quick-input-widget .quick-input-box input');
+  await page.keyboard.press('Control+G');
+  await input.waitFor({ timeout: 10_000 });
+  await input.fill(`${line}:${column}`);
+  await page.keyboard.press('Enter');
+  await page.locator('.quick-input-widget').waitFor({ state: 'hidden', timeout: 10_000 });
+}
+
+/** Waits until the active editor shows at least `min` squiggles of a severity (`error`, `warning`, `info`, `hint`). */
+export async function waitForSquiggles(page, severity, min = 1, timeout = 30_000) {
+  const squiggles = activeEditor(page).locator(`.squiggly-${severity}`);
+  const deadline = Date.now() + timeout;
+  while (Date.now() < deadline) {
+    const n = await squiggles.count();
+    if (n >= min) return n;
+    await sleep(200);
+  }
+  throw new Error(`expected at least ${min} ${severity} squiggle(s) in the active editor within ${timeout} ms, saw ${await squiggles.count()}`);
+}
+
+export async function squiggleCount(page, severity) {
+  return activeEditor(page).locator(`.squiggly-${severity}`).count();
+}
+
+/** Opens the Problems panel and returns the text of its rows (message, source(code), position). */
+export async function problemRows(page) {
+  const panel = page.locator('.markers-panel');
+  if (!(await panel.isVisible().catch(() => false))) {
+    await runCommand(page, 'View: Focus Problems (Errors, Warnings, Infos)').catch(async () => {
+      await runCommand(page, 'Problems: Focus on Problems View');
+    });
+  }
+  await panel.waitFor({ timeout: 15_000 });
+  await sleep(300);
+  return (await panel.locator('.monaco-list-row').allInnerTexts()).map((t) => t.replace(/\s+/g, ' ').trim());
+}
+
+/** Waits until some Problems row contains every one of `texts` (e.g. a code and a file name). */
+export async function waitForProblem(page, texts, { present = true, timeout = 30_000 } = {}) {
+  const deadline = Date.now() + timeout;
+  let rows = [];
+  while (Date.now() < deadline) {
+    rows = await problemRows(page);
+    const found = rows.some((r) => texts.every((t) => r.includes(t)));
+    if (found === present) return rows;
+    await sleep(300);
+  }
+  throw new Error(`Problems panel ${present ? 'has no' : 'still has a'} row with ${texts.map((t) => `"${t}"`).join(' and ')}; rows:\n${rows.join('\n')}`);
+}
+
+/**
+ * Opens the quick fix menu at the cursor (Ctrl+.) and applies the action whose title matches.
+ * The menu is VS Code's action widget; its rows carry the action titles.
+ */
+export async function applyQuickFix(page, title, { timeout = 15_000 } = {}) {
+  const pattern = title instanceof RegExp ? title : new RegExp(escapeRegExp(title));
+  const row = page.locator('.action-widget .monaco-list-row.action', { hasText: pattern }).first();
+  const deadline = Date.now() + timeout;
+  // The server may still be answering the first code action request; ask again until the fix is listed.
+  while (!(await row.isVisible().catch(() => false))) {
+    if (Date.now() > deadline) {
+      const listed = await page.locator('.action-widget .monaco-list-row').allInnerTexts().catch(() => []);
+      throw new Error(`no quick fix matching ${pattern} within ${timeout} ms; the menu lists: ${listed.join(' | ') || '(nothing)'}`);
+    }
+    await page.keyboard.press('Escape');
+    await page.keyboard.press('Control+.');
+    await row.waitFor({ timeout: 3_000 }).catch(() => {});
+  }
+  await row.click();
+  await page.locator('.action-widget').waitFor({ state: 'hidden', timeout }).catch(() => {});
+}
+
+/** Triggers suggestions (Ctrl+Space) and accepts the item labelled `label`. */
+export async function pickCompletion(page, label, { timeout = 15_000 } = {}) {
+  const widget = page.locator('.editor-widget.suggest-widget.visible');
+  const row = widget.locator('.monaco-list-row', { has: page.locator('.label-name', { hasText: new RegExp(`^${escapeRegExp(label)}$`) }) }).first();
+  const deadline = Date.now() + timeout;
+  while (!(await row.isVisible().catch(() => false))) {
+    if (Date.now() > deadline) {
+      const listed = await widget.locator('.monaco-list-row .label-name').allInnerTexts().catch(() => []);
+      throw new Error(`no completion "${label}" within ${timeout} ms; the widget lists: ${listed.join(', ') || '(nothing)'}`);
+    }
+    await page.keyboard.press('Escape');
+    await page.keyboard.press('Control+Space');
+    await row.waitFor({ timeout: 3_000 }).catch(() => {});
+  }
+  const labels = await widget.locator('.monaco-list-row .label-name').allInnerTexts();
+  await row.click();
+  await widget.waitFor({ state: 'hidden', timeout }).catch(() => {});
+  return labels;
+}
