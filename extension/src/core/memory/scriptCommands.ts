@@ -138,7 +138,7 @@ export function scriptDiagnostics(path: string, scan: MarkdownScan, ctx: ScriptC
       const span = spans.find(([start, end]) => commandStart >= start && commandStart < end);
       const inCode = inCodeBlock || span !== undefined;
       const before = span ? line.slice(span[0], commandStart) : line.slice(0, commandStart);
-      if (/(?:^|[\s;&|(])(?:cd|pushd)\s/.test(before)) continue;
+      if (/(?:^|[\s;&|(`])(?:cd|pushd)\s/.test(before)) continue;
       const tail = match[3] ?? '';
       if (CHANGES_FOLDER.test(' ' + tail)) continue;
       const words = tail.trim().split(/[ \t]+/);
