@@ -15,7 +15,10 @@ export interface Heading {
 export interface HtmlStructure {
   title: string | null;
   description: string | null;
+  /** The first h1–h3 headings, in document order (at most 40). */
   headings: Heading[];
+  /** Headings past that limit, counted only. */
+  headingsOmitted: number;
   /** Landmark elements (and ARIA landmark roles) with counts: nav, header, main, footer, section, aside, article, form. */
   landmarks: Record<string, number>;
   /** Other telling elements with counts: img, svg, button, a, input, table, video. */
@@ -45,6 +48,7 @@ export function scanHtml(html: string): HtmlStructure {
     title: null,
     description: null,
     headings: [],
+    headingsOmitted: 0,
     landmarks: {},
     elements: {},
     styleBlocks: [],
@@ -129,7 +133,11 @@ function countLandmark(out: HtmlStructure, tagName: string, role: string | undef
 
 function addHeading(out: HtmlStructure, level: 1 | 2 | 3, inner: string): void {
   const text = cleanText(inner.replace(/<[^>]*>/g, ' '));
-  if (text === '' || out.headings.length >= MAX_HEADINGS) return;
+  if (text === '') return;
+  if (out.headings.length >= MAX_HEADINGS) {
+    out.headingsOmitted++;
+    return;
+  }
   out.headings.push({ level, text: text.length > MAX_HEADING_CHARS ? `${text.slice(0, MAX_HEADING_CHARS - 1)}…` : text });
 }
 

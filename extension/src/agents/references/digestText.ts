@@ -36,7 +36,7 @@ export function renderDigestText({ url, finalUrl, digest, stylesheetsFetched, no
     for (const heading of structure.headings.slice(0, MAX_OUTLINE_LINES)) {
       lines.push(`${'  '.repeat(heading.level)}h${heading.level} ${heading.text}`);
     }
-    const more = structure.headings.length - MAX_OUTLINE_LINES;
+    const more = Math.max(0, structure.headings.length - MAX_OUTLINE_LINES) + structure.headingsOmitted;
     if (more > 0) lines.push(`  … ${more} more headings`);
   }
   const landmarks = counts(structure.landmarks);
