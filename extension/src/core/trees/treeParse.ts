@@ -49,9 +49,10 @@ export function parseTree(path: string, text: string, previous?: ParsedTree): Pa
   if (!spans) return assemble(path, text, lineStarts, [], [{ data: parseWhole(text), startLine: 0 }], true);
   const reuse = reusableChunks(previous, path);
   const chunks = spans.map((span, i): PlacedChunk => {
-    const chunkText = sliceLines(text, lineStarts, span.startLine, span.endLine);
+    const end = span.endLine < lineStarts.length ? lineStarts[span.endLine]! : text.length;
+    const chunkText = text.slice(lineStarts[span.startLine]!, end);
     const cached = reuse.at(i, chunkText, span.kind);
-    return { data: cached ?? parseChunk(span, chunkText), startLine: span.startLine };
+    return { data: cached ?? parseChunk(span, detached(chunkText)), startLine: span.startLine };
   });
   if (chunks.some((c) => c.data.needsWholeDocument)) {
     const whole = previous?.parsedWhole && previous.text === text ? previous.effective : [{ data: parseWhole(text), startLine: 0 }];
@@ -60,11 +61,12 @@ export function parseTree(path: string, text: string, previous?: ParsedTree): Pa
   return assemble(path, text, lineStarts, chunks, chunks, false);
 }
 
-function sliceLines(text: string, lineStarts: readonly number[], from: number, to: number): string {
-  const end = to < lineStarts.length ? lineStarts[to]! : text.length;
-  // A fresh copy: a slice would keep the whole document alive for as long as
-  // the chunk is reused, and chunks outlive many versions of the document.
-  return (text.slice(lineStarts[from]!, end) + ' ').slice(0, -1);
+/**
+ * A copy of a slice: V8 keeps a slice's whole parent string alive, and a chunk
+ * outlives many versions of the document, so a cached chunk must not hold one.
+ */
+function detached(slice: string): string {
+  return (slice + ' ').slice(0, -1);
 }
 
 /**
@@ -77,9 +79,10 @@ function reusableChunks(previous: ParsedTree | undefined, path: string) {
   let shift = 0;
   return {
     at(index: number, chunkText: string, kind: ChunkSpan['kind']): ChunkData | undefined {
-      for (const candidate of [old[index + shift], old[index]]) {
-        if (candidate && candidate.data.kind === kind && candidate.data.text === chunkText) return candidate.data;
-      }
+      const shifted = old[index + shift];
+      if (shifted && shifted.data.kind === kind && shifted.data.text === chunkText) return shifted.data;
+      const same = old[index];
+      if (same && same.data.kind === kind && same.data.text === chunkText) return same.data;
       byText ??= new Map(old.map((c) => [c.data.kind + '\u0000' + c.data.text, c.data]));
       const found = byText.get(kind + '\u0000' + chunkText);
       if (found) shift = old.findIndex((c) => c.data === found) - index;

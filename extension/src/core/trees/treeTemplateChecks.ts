@@ -18,15 +18,15 @@ export function checkTemplates(sink: DiagnosticSink, graph: StepGraph): void {
   const { tree } = sink;
   const varNames = new Set(tree.vars.map((v) => v.item.name));
   const usedVars = new Set<string>();
-  const usedOutputs = new Set<string>();
+  const usedOutputs: (Set<string> | undefined)[] = new Array(tree.steps.length);
   const check = (placed: Placed<StepData>, index: number | undefined) => {
     for (const template of placed.item.templates) {
-      const nameRange = shiftRange(template.nameRange, placed.line);
       if (template.kind === 'var') {
         if (varNames.has(template.name)) {
           usedVars.add(template.name);
           continue;
         }
+        const nameRange = shiftRange(template.nameRange, placed.line);
         const suggestion = closest(template.name, varNames);
         sink.add(nameRange, 'error', 'tree/undeclared-var',
           `var "${template.name}" is not declared in "vars"${suggestion ? `; did you mean "${suggestion}"?` : ''}`,
@@ -35,6 +35,7 @@ export function checkTemplates(sink: DiagnosticSink, graph: StepGraph): void {
       }
       const target = tree.stepIndex.get(template.name);
       if (target === undefined) {
+        const nameRange = shiftRange(template.nameRange, placed.line);
         const suggestion = closest(template.name, tree.stepIndex.keys());
         sink.add(nameRange, 'error', 'tree/template-unknown-step',
           `no step "${template.name}"${suggestion ? `; did you mean "${suggestion}"?` : ''}`,
@@ -43,9 +44,9 @@ export function checkTemplates(sink: DiagnosticSink, graph: StepGraph): void {
       }
       const targetStep = tree.steps[target]!.item;
       const key = template.key!;
-      const keyRange = shiftRange(template.keyRange!, placed.line);
-      if (targetStep.outputs.some((o) => o.key === key)) usedOutputs.add(`${target}\u0000${key}`);
+      if (targetStep.outputs.some((o) => o.key === key)) (usedOutputs[target] ??= new Set()).add(key);
       else {
+        const keyRange = shiftRange(template.keyRange!, placed.line);
         const declared = targetStep.outputs.map((o) => o.key);
         const suggestion = closest(key, declared);
         const known = declared.length > 0 ? ` (it declares ${declared.map((k) => `"${k}"`).join(', ')})` : ' (it declares no outputs)';
@@ -54,11 +55,12 @@ export function checkTemplates(sink: DiagnosticSink, graph: StepGraph): void {
           suggestion ? { fixes: [replaceFix(tree.path, 'tree/unknown-output', keyRange, suggestion, `Change to "${suggestion}"`)] } : {});
       }
       if (index === undefined) continue;
+      if (target !== index && graph.dependsOn(index, target)) continue;
       const range = shiftRange(template.range, placed.line);
       const self = placed.item.id!;
       if (target === index) {
         sink.add(range, 'error', 'tree/template-own-output', `step "${self}" cannot use its own output: it does not exist until the step has run`);
-      } else if (!graph.dependsOn(index, target)) {
+      } else {
         if (graph.dependsOn(target, index)) {
           sink.add(range, 'error', 'tree/template-missing-dependency',
             `step "${self}" uses an output of "${template.name}", which runs after it ("${template.name}" depends on "${self}")`);
@@ -80,7 +82,7 @@ export function checkTemplates(sink: DiagnosticSink, graph: StepGraph): void {
   tree.steps.forEach(({ item, line }, index) => {
     if (tree.stepIndex.get(item.id!) !== index) return;
     for (const output of item.outputs) {
-      if (usedOutputs.has(`${index}\u0000${output.key}`) || COMPARISON.test(output.expression)) continue;
+      if (usedOutputs[index]?.has(output.key) || COMPARISON.test(output.expression)) continue;
       sink.add(shiftRange(output.keyRange, line), 'hint', 'tree/unused-output',
         `output "${output.key}" of step "${item.id}" is not used by any template`, { tags: ['unnecessary'] });
     }

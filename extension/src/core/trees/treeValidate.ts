@@ -5,11 +5,11 @@
  * outputs, unused vars and outputs. Every check is linear in the tree (plus a
  * cached reachability closure per far-away template target).
  */
-import { compareDiagnostics, type OrchardDiagnostic, type Range } from '../validation/types';
+import { compareDiagnostics, type ActionRule, type OrchardDiagnostic, type Range } from '../validation/types';
 import { actionRule, allActionNames, COMMON_STEP_FIELDS, REQUIRED_ONE_OF, TOP_LEVEL_FIELDS } from './treeActions';
 import { addDependencyFix, removeKeyFix, replaceFix } from './treeFixes';
 import { StepGraph } from './treeGraph';
-import { placeDiagnostic, shiftRange, type StepData } from './treeModel';
+import { placeDiagnostic, shiftRange, type LocalDiagnostic, type StepData } from './treeModel';
 import type { Placed, ParsedTree } from './treeParse';
 import type { TreeOptions } from './treeOptions';
 import { checkTemplates } from './treeTemplateChecks';
@@ -43,8 +43,9 @@ export function validateTree(tree: ParsedTree, options: TreeOptions): OrchardDia
   checkTopLevel(sink);
   checkStepIds(sink);
   const actions = allActionNames(options.extraActions);
-  for (const placed of tree.steps) checkStepFields(sink, placed, options, actions);
-  for (const placed of tree.teardown) checkStepFields(sink, placed, options, actions);
+  const actionList = actions.join(',');
+  for (const placed of tree.steps) checkStepFields(sink, placed, options, actions, actionList);
+  for (const placed of tree.teardown) checkStepFields(sink, placed, options, actions, actionList);
   const graph = checkDependencies(sink);
   checkTemplates(sink, graph);
   return sink.items.sort(compareDiagnostics);
@@ -91,73 +92,104 @@ function checkStepIds(sink: DiagnosticSink): void {
   });
 }
 
-function checkStepFields(sink: DiagnosticSink, placed: Placed<StepData>, options: TreeOptions, actions: string[]): void {
-  const { tree } = sink;
+interface FieldCheck {
+  rule: ActionRule | undefined;
+  actionList: string;
+  diagnostics: LocalDiagnostic[];
+}
+
+/**
+ * Key and required-field checks depend only on the step and its action's
+ * rule, so they are kept per step (steps are reused across edits) and redone
+ * only when the step or the workspace's actions change.
+ */
+const fieldChecks = new WeakMap<StepData, FieldCheck>();
+
+function checkStepFields(sink: DiagnosticSink, placed: Placed<StepData>, options: TreeOptions, actions: string[], actionList: string): void {
   const { item: step, line } = placed;
   if (step.notAMapping) return;
-  const label = step.id !== undefined ? `step "${step.id}"` : 'teardown step';
-  const idRange = shiftRange(step.idRange, line);
-  if (!step.keys.some((k) => k.name === 'action')) {
-    sink.add(idRange, 'error', 'tree/missing-field', `${label} has no "action" (one of ${actions.join(', ')})`);
-    return;
+  const rule = step.action ? actionRule(step.action.value, options.extraActions) : undefined;
+  let cached = fieldChecks.get(step);
+  if (!cached || cached.actionList !== actionList || !sameRule(cached.rule, rule)) {
+    const lineText = (relative: number) => lineTextOf(sink.tree, relative + line);
+    cached = { rule, actionList, diagnostics: stepFieldProblems(step, rule, actions, lineText) };
+    fieldChecks.set(step, cached);
   }
-  if (!step.action) return; // A non-string action was reported as a wrong type.
-  const rule = actionRule(step.action.value, options.extraActions);
+  for (const d of cached.diagnostics) sink.items.push(placeDiagnostic(d, line, sink.tree.path));
+}
+
+function sameRule(a: ActionRule | undefined, b: ActionRule | undefined): boolean {
+  if (a === b) return true;
+  if (!a || !b) return false;
+  const same = (x: string[], y: string[]) => x.length === y.length && x.every((v, i) => v === y[i]);
+  return same(a.required, b.required) && same(a.optional, b.optional);
+}
+
+/** The step's key problems with ranges relative to its chunk. */
+function stepFieldProblems(step: StepData, rule: ActionRule | undefined, actions: string[], lineText: (line: number) => string): LocalDiagnostic[] {
+  const problems: LocalDiagnostic[] = [];
+  const add = (range: Range, code: string, message: string, extra: Partial<LocalDiagnostic> = {}) =>
+    problems.push({ range, severity: 'error', code, message, ...extra });
+  const label = step.id !== undefined ? `step "${step.id}"` : 'teardown step';
+  const placed: Placed<StepData> = { item: step, line: 0 };
+  if (!step.keys.some((k) => k.name === 'action')) {
+    add(step.idRange, 'tree/missing-field', `${label} has no "action" (one of ${actions.join(', ')})`);
+    return problems;
+  }
+  if (!step.action) return problems; // A non-string action was reported as a wrong type.
   if (!rule) {
-    const range = shiftRange(step.action.range, line);
     const suggestion = closest(step.action.value, actions);
-    sink.add(range, 'error', 'tree/unknown-action',
+    add(step.action.range, 'tree/unknown-action',
       `unknown action "${step.action.value}"${suggestion ? `; did you mean "${suggestion}"?` : ''} (known: ${actions.join(', ')})`,
-      suggestion ? { fixes: [replaceFix(tree.path, 'tree/unknown-action', range, suggestion, `Change to "${suggestion}"`)] } : {});
-    return;
+      suggestion ? { fixes: [replaceFix('', 'tree/unknown-action', step.action.range, suggestion, `Change to "${suggestion}"`)] } : {});
+    return problems;
   }
   const allowed = [...Object.keys(COMMON_STEP_FIELDS), ...rule.required, ...rule.optional];
   const present = new Set(step.keys.map((k) => k.name));
   for (const key of step.keys) {
-    const range = shiftRange(key.range, line);
     if (step.id === undefined && key.name === 'depends_on') {
-      sink.add(range, 'error', 'tree/unknown-key', 'teardown steps have no "depends_on": they run in order after every step', {
-        fixes: [removeKeyFix(tree.path, placed, key, (l) => lineTextOf(tree, l))],
+      add(key.range, 'tree/unknown-key', 'teardown steps have no "depends_on": they run in order after every step', {
+        fixes: [removeKeyFix('', placed, key, lineText)],
       });
       continue;
     }
     if (allowed.includes(key.name)) continue;
     const suggestion = closest(key.name, allowed.filter((k) => !present.has(k)));
-    const fixes = [removeKeyFix(tree.path, placed, key, (l) => lineTextOf(tree, l))];
-    if (suggestion) fixes.unshift(replaceFix(tree.path, 'tree/unknown-key', range, suggestion, `Change to "${suggestion}"`));
-    sink.add(range, 'error', 'tree/unknown-key',
+    const fixes = [removeKeyFix('', placed, key, lineText)];
+    if (suggestion) fixes.unshift(replaceFix('', 'tree/unknown-key', key.range, suggestion, `Change to "${suggestion}"`));
+    add(key.range, 'tree/unknown-key',
       `unknown key "${key.name}" for action "${step.action.value}"${suggestion ? `; did you mean "${suggestion}"?` : ''}`, { fixes });
   }
   for (const required of rule.required) {
-    if (!present.has(required)) sink.add(idRange, 'error', 'tree/missing-field', `${label} (action "${step.action.value}") needs "${required}"`);
+    if (!present.has(required)) add(step.idRange, 'tree/missing-field', `${label} (action "${step.action.value}") needs "${required}"`);
   }
   const oneOf = Object.hasOwn(REQUIRED_ONE_OF, step.action.value) ? REQUIRED_ONE_OF[step.action.value]! : undefined;
   if (oneOf && !oneOf.some((k) => present.has(k))) {
-    sink.add(idRange, 'error', 'tree/missing-field', `${label} (action "${step.action.value}") needs ${oneOf.map((k) => `"${k}"`).join(' or ')}`);
+    add(step.idRange, 'tree/missing-field', `${label} (action "${step.action.value}") needs ${oneOf.map((k) => `"${k}"`).join(' or ')}`);
   }
+  return problems;
 }
 
 function checkDependencies(sink: DiagnosticSink): StepGraph {
   const { tree } = sink;
-  const ids = [...tree.stepIndex.keys()];
   const edges = tree.steps.map(({ item, line }, index) => {
     const out: number[] = [];
-    const seen = new Set<string>();
-    for (const dependency of item.dependsOn) {
-      const range = shiftRange(dependency.range, line);
-      if (seen.has(dependency.name)) {
-        sink.add(range, 'warning', 'tree/duplicate-dependency', `"${dependency.name}" is already listed in depends_on`);
+    const dependencies = item.dependsOn;
+    for (let k = 0; k < dependencies.length; k++) {
+      const dependency = dependencies[k]!;
+      if (k > 0 && dependencies.slice(0, k).some((d) => d.name === dependency.name)) {
+        sink.add(shiftRange(dependency.range, line), 'warning', 'tree/duplicate-dependency', `"${dependency.name}" is already listed in depends_on`);
         continue;
       }
-      seen.add(dependency.name);
       const target = tree.stepIndex.get(dependency.name);
       if (target === undefined) {
-        const suggestion = closest(dependency.name, ids);
+        const range = shiftRange(dependency.range, line);
+        const suggestion = closest(dependency.name, tree.stepIndex.keys());
         sink.add(range, 'error', 'tree/unknown-dependency',
           `depends_on names an unknown step "${dependency.name}"${suggestion ? `; did you mean "${suggestion}"?` : ''}`,
           suggestion ? { fixes: [replaceFix(tree.path, 'tree/unknown-dependency', range, suggestion, `Change to "${suggestion}"`)] } : {});
       } else if (target === index || dependency.name === item.id) {
-        sink.add(range, 'error', 'tree/self-dependency', `step "${dependency.name}" depends on itself`);
+        sink.add(shiftRange(dependency.range, line), 'error', 'tree/self-dependency', `step "${dependency.name}" depends on itself`);
       } else out.push(target);
     }
     return out;
