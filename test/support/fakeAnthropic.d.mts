@@ -8,6 +8,7 @@ export interface FakeUsage {
 }
 
 export type FakeBlock =
+  | { type: 'thinking'; thinking: string }
   | { type: 'text'; text: string; pieces?: number }
   | { type: 'tool_use'; name: string; input: unknown; id?: string; pieces?: number };
 
@@ -19,6 +20,8 @@ interface ReplyOptions {
   model?: string;
   stopReason?: 'end_turn' | 'tool_use' | 'max_tokens' | 'stop_sequence' | 'refusal' | 'pause_turn';
   usage?: FakeUsage;
+  /** A thinking block (thinking_delta pieces, then a signature_delta) before the rest; tool calls after it then need it sent back. */
+  thinking?: string;
 }
 
 export type FakeStep =

@@ -42,6 +42,8 @@ export async function startFakeAnthropic(options = {}) {
   const requests = [];
   const queue = [];
   const sockets = new Set();
+  // Tool calls made after thinking: like the real API, a later request must send that thinking back with them.
+  const toolIdsWithThinking = new Set();
   const defaultReply = options.defaultReply ?? echoReply;
 
   const server = createServer((req, res) => {
@@ -70,13 +72,13 @@ export async function startFakeAnthropic(options = {}) {
     }
     const record = { method: req.method, path: url.pathname, headers: { ...req.headers }, body, receivedAt: Date.now() };
     requests.push(record);
-    const problem = body === undefined ? 'The request body is not valid JSON.' : validateRequest(req.headers, body);
+    const problem = body === undefined ? 'The request body is not valid JSON.' : validateRequest(req.headers, body) ?? missingThinking(body, toolIdsWithThinking);
     if (problem) {
       const status = problem.startsWith('x-api-key') ? 401 : 400;
       return sendError(res, status, ERROR_TYPES[status], problem);
     }
     const step = queue.length > 0 ? queue.shift() : defaultReply(body);
-    await respond(step, body, res);
+    await respond(step, body, res, toolIdsWithThinking);
   }
 
   function control(path, method, raw, res) {
@@ -164,8 +166,30 @@ export function validateRequest(headers, body) {
   return null;
 }
 
+/** An assistant turn whose tool call followed thinking must start with that thinking, signature intact. */
+function missingThinking(body, toolIdsWithThinking) {
+  for (const [index, message] of body.messages.entries()) {
+    if (message.role !== 'assistant' || !Array.isArray(message.content)) continue;
+    const needsThinking = message.content.some((block) => block.type === 'tool_use' && toolIdsWithThinking.has(block.id));
+    const first = message.content[0];
+    if (needsThinking && first?.type !== 'thinking' && first?.type !== 'redacted_thinking') {
+      return `messages.${index}.content.0.type: Expected \`thinking\` or \`redacted_thinking\`, but found \`${first?.type}\`. When thinking is enabled, a final \`assistant\` message must start with a thinking block.`;
+    }
+  }
+  return null;
+}
+
+function signatureOf(thinking) {
+  return `sig_${Buffer.from(thinking).toString('base64').slice(0, 32)}`;
+}
+
 function validateBlock(block) {
   switch (block?.type) {
+    case 'thinking':
+      if (typeof block.thinking !== 'string' || typeof block.signature !== 'string') return '.thinking: thinking and signature are required';
+      return block.signature === signatureOf(block.thinking) ? null : '.signature: Invalid `signature` in `thinking` block';
+    case 'redacted_thinking':
+      return typeof block.data === 'string' ? null : '.data: Field required';
     case 'text':
       return typeof block.text === 'string' ? validateCacheControl(block) : '.text: Field required';
     case 'image':
@@ -188,7 +212,7 @@ function validateCacheControl(block) {
 
 // --- replies ----------------------------------------------------------------
 
-async function respond(step, body, res) {
+async function respond(step, body, res, toolIdsWithThinking) {
   if (step.kind === 'error') return sendScriptedError(res, step);
   const content = replyContent(step);
   const model = step.model ?? body.model ?? DEFAULT_MODEL_ECHO;
@@ -199,6 +223,9 @@ async function respond(step, body, res) {
     cache_read_input_tokens: step.usage?.cache_read_input_tokens ?? 0,
   };
   const outputTokens = step.usage?.output_tokens ?? Math.max(1, content.reduce((sum, block) => sum + countPieces(block), 0));
+  if (content[0]?.type === 'thinking') {
+    for (const block of content) if (block.type === 'tool_use') toolIdsWithThinking.add((block.id ??= nextId('toolu')));
+  }
   const message = { id: nextId('msg'), type: 'message', role: 'assistant', model, content: [], stop_reason: null, stop_sequence: null, usage: { ...usage, output_tokens: 1 } };
 
   if (body.stream !== true) {
@@ -239,6 +266,7 @@ async function respond(step, body, res) {
 function replyContent(step) {
   if (Array.isArray(step.content)) return step.content.map((block) => ({ pieces: step.pieces, ...block }));
   const blocks = [];
+  if (step.thinking) blocks.push({ type: 'thinking', thinking: step.thinking });
   const text = step.text ?? (step.tokens ? fillerText(step.tokens) : undefined);
   if (text !== undefined && text !== '') blocks.push({ type: 'text', text, pieces: step.pieces });
   if (step.kind === 'tool_use' || step.kind === 'text_tool' || step.tool) {
@@ -250,6 +278,7 @@ function replyContent(step) {
 }
 
 function startBlock(block) {
+  if (block.type === 'thinking') return { type: 'thinking', thinking: '', signature: '' };
   if (block.type === 'tool_use') {
     block.id ??= nextId('toolu');
     return { type: 'tool_use', id: block.id, name: block.name, input: {} };
@@ -258,12 +287,16 @@ function startBlock(block) {
 }
 
 function finalBlock(block) {
+  if (block.type === 'thinking') return { type: 'thinking', thinking: block.thinking, signature: signatureOf(block.thinking) };
   return block.type === 'tool_use'
     ? { type: 'tool_use', id: block.id ?? nextId('toolu'), name: block.name, input: block.input }
     : { type: 'text', text: block.text };
 }
 
 function blockDeltas(block) {
+  if (block.type === 'thinking') {
+    return [...tokenize(block.thinking).map((thinking) => ({ type: 'thinking_delta', thinking })), { type: 'signature_delta', signature: signatureOf(block.thinking) }];
+  }
   if (block.type === 'tool_use') {
     const json = JSON.stringify(block.input ?? {});
     return split(json, block.pieces ?? Math.min(8, Math.max(2, Math.ceil(json.length / 16))))
@@ -274,6 +307,7 @@ function blockDeltas(block) {
 }
 
 function countPieces(block) {
+  if (block.type === 'thinking') return tokenize(block.thinking).length;
   return block.type === 'tool_use' ? Math.ceil(JSON.stringify(block.input ?? {}).length / 4) : tokenize(block.text).length;
 }
 

@@ -12,10 +12,17 @@
  *
  * Timeouts: the SDK's `timeout` covers connecting and the response headers; an idle
  * timer of the same length covers the stream (no event for that long aborts it).
+ *
+ * Thinking: current models think by default, and the API wants an assistant turn's
+ * thinking blocks back, unmodified, when the conversation continues with its tool
+ * results. Our ContentBlock has no thinking, so the provider keeps each tool-calling
+ * reply exactly as received (keyed by its tool_use ids) and sends that copy back.
  */
 import type Anthropic from '@anthropic-ai/sdk';
 import type {
   ContentBlockParam,
+  RedactedThinkingBlockParam,
+  ThinkingBlockParam,
   MessageCreateParamsStreaming,
   MessageParam,
   RawMessageStreamEvent,
@@ -59,6 +66,8 @@ type Sdk = typeof import('@anthropic-ai/sdk');
 
 /** The API refuses a request with more than four cache breakpoints. */
 const MAX_CACHE_BREAKPOINTS = 4;
+/** Tool-calling replies kept for their thinking blocks; a tool loop only needs the latest. */
+const MAX_REPLAYS = 32;
 const DEFAULT_TIMEOUT_MS = 120_000;
 
 export class AnthropicProvider implements ModelProvider {
@@ -66,6 +75,7 @@ export class AnthropicProvider implements ModelProvider {
   private readonly policy: RetryPolicy;
   private readonly timeoutMs: number;
   private loaded: Promise<{ sdk: Sdk; client: Anthropic }> | undefined;
+  private readonly replays = new Map<string, ContentBlockParam[]>();
 
   constructor(private readonly options: AnthropicProviderOptions) {
     if (options.apiKey.trim() === '') {
@@ -96,7 +106,7 @@ export class AnthropicProvider implements ModelProvider {
   private async *run(request: ModelRequest, signal: AbortSignal): AsyncGenerator<ProviderEvent> {
     if (signal.aborted) throw abortedError();
     const { sdk, client } = await this.load();
-    const body = toApiRequest(request);
+    const body = toApiRequest(request, this.replays);
     const firstAttemptAt = Date.now();
     for (let attempt = 1; ; attempt++) {
       const progress = { responded: false, textShown: false };
@@ -153,7 +163,9 @@ export class AnthropicProvider implements ModelProvider {
         }
         if (assembler.finished) break;
       }
-      yield assembler.result();
+      const message = assembler.result();
+      this.keepForReplay(assembler.replayContent());
+      yield message;
     } catch (error) {
       if (idle.timedOut && !signal.aborted) throw new TimeoutMarker();
       throw error;
@@ -162,6 +174,16 @@ export class AnthropicProvider implements ModelProvider {
       signal.removeEventListener('abort', forwardAbort);
       // Leaving early (the consumer stopped iterating, or an error) must not leave the socket open.
       controller.abort();
+    }
+  }
+
+  private keepForReplay(content: ContentBlockParam[]): void {
+    const key = replayKey(content);
+    if (!key || !content.some((block) => block.type === 'thinking' || block.type === 'redacted_thinking')) return;
+    this.replays.set(key, content);
+    for (const oldest of this.replays.keys()) {
+      if (this.replays.size <= MAX_REPLAYS) break;
+      this.replays.delete(oldest);
     }
   }
 
@@ -241,7 +263,12 @@ function midReplyError(failure: Failure): ProviderError {
 
 // --- request mapping ------------------------------------------------------------
 
-export function toApiRequest(request: ModelRequest): MessageCreateParamsStreaming {
+/** The tool_use ids of an assistant turn, which identify it across requests. */
+function replayKey(content: ReadonlyArray<{ type: string; id?: string }>): string {
+  return content.flatMap((block) => (block.type === 'tool_use' && block.id ? [block.id] : [])).join(',');
+}
+
+export function toApiRequest(request: ModelRequest, replays: ReadonlyMap<string, ContentBlockParam[]> = new Map()): MessageCreateParamsStreaming {
   const system = toSystem(request.system);
   const tools: Tool[] = request.tools.map((tool) => ({
     name: tool.name,
@@ -251,7 +278,10 @@ export function toApiRequest(request: ModelRequest): MessageCreateParamsStreamin
   return {
     model: request.model,
     max_tokens: request.maxTokens,
-    messages: request.messages.map(toMessageParam),
+    messages: request.messages.map((message) => {
+      const kept = message.role === 'assistant' ? replays.get(replayKey(message.content)) : undefined;
+      return kept ? { role: 'assistant' as const, content: kept } : toMessageParam(message);
+    }),
     ...(system.length > 0 ? { system } : {}),
     ...(tools.length > 0 ? { tools } : {}),
     stream: true,
@@ -288,7 +318,12 @@ function toContentParam(block: ContentBlock): ContentBlockParam {
 
 // --- response assembly ----------------------------------------------------------
 
-type Building = { type: 'text'; text: string } | { type: 'tool_use'; id: string; name: string; json: string } | { type: 'ignored' };
+type Building =
+  | { type: 'text'; text: string }
+  | { type: 'tool_use'; id: string; name: string; json: string }
+  | ThinkingBlockParam
+  | RedactedThinkingBlockParam
+  | { type: 'ignored' };
 
 /**
  * Turns raw stream events into our events and the final message. A stream that
@@ -318,7 +353,9 @@ export class MessageAssembler {
           this.blocks.set(event.index, { type: 'tool_use', id: block.id, name: block.name, json: '' });
           return [{ type: 'tool_started', id: block.id, name: block.name }];
         }
-        this.blocks.set(event.index, { type: 'ignored' });
+        if (block.type === 'thinking') this.blocks.set(event.index, { type: 'thinking', thinking: block.thinking, signature: block.signature });
+        else if (block.type === 'redacted_thinking') this.blocks.set(event.index, { type: 'redacted_thinking', data: block.data });
+        else this.blocks.set(event.index, { type: 'ignored' });
         return [];
       }
       case 'content_block_delta': {
@@ -328,6 +365,8 @@ export class MessageAssembler {
           return [{ type: 'text', text: event.delta.text }];
         }
         if (event.delta.type === 'input_json_delta' && building?.type === 'tool_use') building.json += event.delta.partial_json;
+        if (event.delta.type === 'thinking_delta' && building?.type === 'thinking') building.thinking += event.delta.thinking;
+        if (event.delta.type === 'signature_delta' && building?.type === 'thinking') building.signature = event.delta.signature;
         return [];
       }
       case 'message_delta':
@@ -345,12 +384,25 @@ export class MessageAssembler {
   result(): ProviderEvent {
     if (!this.finished) throw new ProviderError('The connection to Anthropic closed before the reply ended.', 'network', true);
     const content: ContentBlock[] = [];
-    for (const index of [...this.blocks.keys()].sort((a, b) => a - b)) {
-      const block = this.blocks.get(index);
-      if (block?.type === 'text' && block.text !== '') content.push({ type: 'text', text: block.text });
-      if (block?.type === 'tool_use') content.push({ type: 'tool_use', id: block.id, name: block.name, input: parseToolInput(block.json) });
+    for (const block of this.ordered()) {
+      if (block.type === 'text' && block.text !== '') content.push({ type: 'text', text: block.text });
+      if (block.type === 'tool_use') content.push({ type: 'tool_use', id: block.id, name: block.name, input: parseToolInput(block.json) });
     }
     return { type: 'message', content, stopReason: this.stopReason, usage: this.usage, model: this.model };
+  }
+
+  /** The reply as the API wants it back: every block, thinking included, in order. */
+  replayContent(): ContentBlockParam[] {
+    return this.ordered().flatMap((block): ContentBlockParam[] => {
+      if (block.type === 'text') return block.text === '' ? [] : [{ type: 'text', text: block.text }];
+      if (block.type === 'tool_use') return [{ type: 'tool_use', id: block.id, name: block.name, input: parseToolInput(block.json) ?? {} }];
+      if (block.type === 'thinking' || block.type === 'redacted_thinking') return [block];
+      return [];
+    });
+  }
+
+  private ordered(): Building[] {
+    return [...this.blocks.entries()].sort(([a], [b]) => a - b).map(([, block]) => block);
   }
 
   /** message_start carries the input side; message_delta the (cumulative) output and, on newer servers, updated input counts. */

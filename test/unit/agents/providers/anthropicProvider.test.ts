@@ -134,6 +134,29 @@ describe('AnthropicProvider: streaming', () => {
     expect(marked).toEqual(['part 2', 'part 3', 'part 4', 'part 5']);
   });
 
+  it("sends a tool call's thinking back with its result, as the API requires", async () => {
+    fake.script({ kind: 'tool_use', thinking: 'The user wants sharing; record it.', name: 'update_blueprint', input: { summary: 'Share lists' }, id: 'toolu_think' }, { kind: 'text', text: 'Recorded.' });
+    const anthropic = provider();
+    const first = finalMessage(await collect(anthropic.stream(request(), new AbortController().signal)));
+    expect(first.content).toEqual([{ type: 'tool_use', id: 'toolu_think', name: 'update_blueprint', input: { summary: 'Share lists' } }]);
+    const followUp = request({
+      messages: [
+        ...request().messages,
+        { role: 'assistant', content: first.content },
+        { role: 'user', content: [{ type: 'tool_result', toolUseId: 'toolu_think', content: 'Blueprint updated.' }] },
+      ],
+    });
+    const second = await collect(anthropic.stream(followUp, new AbortController().signal));
+    expect(finalMessage(second).content).toEqual([{ type: 'text', text: 'Recorded.' }]);
+    const echoed = fake.requests[1]!.body.messages[1].content;
+    expect(echoed[0]).toMatchObject({ type: 'thinking', thinking: 'The user wants sharing; record it.', signature: expect.stringMatching(/^sig_/) });
+    expect(echoed[1]).toEqual({ type: 'tool_use', id: 'toolu_think', name: 'update_blueprint', input: { summary: 'Share lists' } });
+    // The fake refuses the same follow-up without the thinking, like the API: this test can fail.
+    const error = await failure(provider().stream(followUp, new AbortController().signal));
+    expect(error.kind).toBe('invalid_request');
+    expect(error.message).toContain('must start with a thinking block');
+  });
+
   it('passes a tool input that is not valid JSON on as the raw string', async () => {
     // The fake always streams valid JSON; a truncated input is checked through the assembler directly.
     const assembler = new MessageAssembler('m');
