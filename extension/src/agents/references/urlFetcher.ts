@@ -143,13 +143,20 @@ function request(
     if (options.all) callback(null, [pinned]);
     else callback(null, pinned.address, pinned.family);
   }) as unknown as LookupFunction;
+  const transport = url.protocol === 'https:' ? https : http;
+  // An agent of our own, not `agent: false`: VS Code's proxy support replaces the agent of
+  // every request, and for a direct connection it uses the request's own agent when there is
+  // one (`agent: false` gets a fresh default agent that may not see `lookup`). Agent options
+  // override request options, so the pinned lookup holds either way. Through a configured
+  // proxy, the proxy resolves the name: the address check above is then the only guard.
+  const agent = new transport.Agent({ keepAlive: false, lookup: pinnedLookup });
   const options: https.RequestOptions = {
     protocol: url.protocol,
     hostname: bareHostname(url),
     port: url.port === '' ? undefined : Number(url.port),
     path: `${url.pathname}${url.search}`,
     method: 'GET',
-    agent: false,
+    agent,
     lookup: pinnedLookup,
     signal: ctx.budget.signal,
     headers: {
@@ -158,7 +165,6 @@ function request(
       'accept-encoding': 'gzip, deflate, br',
     },
   };
-  const transport = url.protocol === 'https:' ? https : http;
   return new Promise((resolve, reject) => {
     if (ctx.budget.aborted) return reject(ctx.budget.abortError(original));
     const req = transport.request(options, resolve);
