@@ -90,34 +90,46 @@ export function outputExpressionProblem(expression: string): string | undefined 
   return undefined;
 }
 
+/** Optimal string alignment distance: insertions, deletions, substitutions and swaps of neighbours cost 1. */
 export function editDistance(a: string, b: string): number {
   if (a === b) return 0;
-  const previous = new Array<number>(b.length + 1);
-  const current = new Array<number>(b.length + 1);
-  for (let j = 0; j <= b.length; j++) previous[j] = j;
+  const width = b.length + 1;
+  let twoBack = new Array<number>(width).fill(0);
+  let previous = Array.from({ length: width }, (_, j) => j);
+  let current = new Array<number>(width).fill(0);
   for (let i = 1; i <= a.length; i++) {
     current[0] = i;
-    for (let j = 1; j <= b.length; j++) {
+    for (let j = 1; j < width; j++) {
       const cost = a.charCodeAt(i - 1) === b.charCodeAt(j - 1) ? 0 : 1;
-      current[j] = Math.min(previous[j]! + 1, current[j - 1]! + 1, previous[j - 1]! + cost);
+      let best = Math.min(previous[j]! + 1, current[j - 1]! + 1, previous[j - 1]! + cost);
+      if (i > 1 && j > 1 && a.charCodeAt(i - 1) === b.charCodeAt(j - 2) && a.charCodeAt(i - 2) === b.charCodeAt(j - 1)) {
+        best = Math.min(best, twoBack[j - 2]! + 1);
+      }
+      current[j] = best;
     }
-    for (let j = 0; j <= b.length; j++) previous[j] = current[j]!;
+    [twoBack, previous, current] = [previous, current, twoBack];
   }
   return previous[b.length]!;
 }
 
-/** The closest candidate within a distance that scales with the length, if any. */
+/**
+ * The closest candidate within a distance that scales with the length, or one
+ * the word is a clear prefix of (`reference` -> `reference_url`).
+ */
 export function closest(word: string, candidates: Iterable<string>): string | undefined {
   const limit = Math.max(1, Math.min(3, Math.floor(word.length / 3)));
+  const lower = word.toLowerCase();
   let best: string | undefined;
   let bestDistance = limit + 1;
+  let prefixed: string | undefined;
   for (const candidate of candidates) {
+    if (prefixed === undefined && lower.length >= 4 && candidate.toLowerCase().startsWith(lower)) prefixed = candidate;
     if (Math.abs(candidate.length - word.length) > limit) continue;
-    const d = editDistance(word.toLowerCase(), candidate.toLowerCase());
+    const d = editDistance(lower, candidate.toLowerCase());
     if (d < bestDistance) {
       best = candidate;
       bestDistance = d;
     }
   }
-  return best;
+  return best ?? prefixed;
 }
