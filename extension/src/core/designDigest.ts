@@ -192,7 +192,7 @@ export type ColorContext = 'text' | 'background' | 'border' | 'other';
 export type FontRole = 'heading' | 'body' | 'mono' | 'other';
 
 export interface ColorUse {
-  /** Normalized: `#rrggbb`, `#rrggbbaa`, or the function as written for other colour spaces. */
+  /** Normalized: `#rrggbb`, `#rrggbbaa`, `rgba(r, g, b, a)` for translucent rgb/hsl, other colour spaces as written. */
   value: string;
   count: number;
   contexts: Record<ColorContext, number>;
@@ -229,8 +229,8 @@ export interface DesignStats {
   spacing: CountedValue[];
   radius: CountedValue[];
   customProperties: CustomProperty[];
+  /** Families declared by `@font-face`. */
   webFonts: string[];
-  imports: string[];
 }
 
 export interface DesignDigest {
@@ -250,7 +250,6 @@ export function digestDesign(structure: HtmlStructure, linkedCss: readonly strin
   for (const style of structure.inlineStyles) rules.push({ selector: '[style]', declarations: parseDeclarations(style) });
   const stats = collectStats(rules);
   stats.webFonts = unique(sheets.flatMap((sheet) => sheet.fontFaceFamilies));
-  stats.imports = unique(sheets.flatMap((sheet) => sheet.imports));
   return { structure, stats, tokens: chooseDesignTokens(stats) };
 }
 
@@ -319,7 +318,6 @@ function collectStats(rules: readonly CssRule[]): DesignStats {
     radius: ranked(radius),
     customProperties: [...properties.values()],
     webFonts: [],
-    imports: [],
   };
 }
 

@@ -180,6 +180,14 @@ describe('fetchReference over a loopback server (test address policy)', () => {
     expect(digest.tokens.colors.find((c) => c.value === '#ff5500')?.name).toBe('brand');
   });
 
+  it('resolves stylesheet links against <base href> and drops non-http ones', async () => {
+    server.route('/page/', html('<base href="/theme/"><link rel=stylesheet href="main.css"><link rel=stylesheet href="data:text/css,a{}">'));
+    server.route('/theme/main.css', css('body { color: #0a0a0a }'));
+    const digest = await fetchReference(`${server.origin}/page/`, testPolicy);
+    expect(server.requests).toEqual(['/page/', '/theme/main.css']);
+    expect(digest.tokens.colors).toEqual([{ name: 'text', value: '#0a0a0a', role: 'text' }]);
+  });
+
   it('decodes gzip bodies and the declared charset', async () => {
     server.route('/', (_req, res) => {
       res.writeHead(200, { 'content-type': 'text/html; charset=iso-8859-1', 'content-encoding': 'gzip' });
