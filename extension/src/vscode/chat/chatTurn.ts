@@ -170,12 +170,14 @@ export class ChatTurn {
     const added: TranscriptMessage[] = userIsNew ? [user] : [];
     let reply: TranscriptMessage | undefined;
     if (result.outcome !== 'failed') {
+      // A request stopped mid-stream reports no usage: say nothing rather than "0 tokens, $0".
+      const counted = result.usage.inputTokens + result.usage.outputTokens + result.usage.cacheReadTokens + result.usage.cacheWriteTokens > 0;
       reply = {
         id: newMessageId('a'),
         role: 'assistant',
         content: result.outcome === 'stopped' ? result.assistantText.trimEnd() : result.assistantText,
         time: new Date().toISOString(),
-        usage: { ...result.usage },
+        ...(counted ? { usage: { ...result.usage } } : {}),
         model,
         ...(result.outcome === 'stopped' ? { stopped: true as const } : {}),
       };
