@@ -44,10 +44,15 @@ import {
   abortedError,
   backoffDelayMs,
   DEFAULT_RETRY_POLICY,
+  describeCause,
   describeDuration,
+  exhaustedError,
   isRetryableStatus,
+  midReplyError,
   retryAfterMs,
+  scrubSecret,
   sleepUnlessAborted,
+  type Failure,
   type RetryPolicy,
 } from './retry';
 
@@ -236,30 +241,8 @@ export class AnthropicProvider implements ModelProvider {
   }
 }
 
-interface Failure {
-  error: ProviderError;
-  /** A short phrase for retry notices and the final message, e.g. "Anthropic is overloaded (529)". */
-  what: string;
-  retryable: boolean;
-  serverAskedMs?: number;
-}
-
 /** Thrown inside an attempt when our idle timer (not the user) aborted the request. */
 class TimeoutMarker extends Error {}
-
-function exhaustedError(failure: Failure, attempts: number, elapsedMs: number): ProviderError {
-  const tried = attempts === 1 ? 'tried once' : `tried ${attempts} times over ${describeDuration(elapsedMs)}`;
-  const advice = failure.error.kind === 'rate_limit' ? 'Wait a minute, then press Retry.' : 'Nothing was lost; press Retry.';
-  return new ProviderError(`${failure.what} — ${tried}. ${advice}`, failure.error.kind, true);
-}
-
-function midReplyError(failure: Failure): ProviderError {
-  return new ProviderError(
-    `The reply stopped part-way: ${failure.what}. The text above is incomplete; press Retry to ask again.`,
-    failure.error.kind,
-    true,
-  );
-}
 
 // --- request mapping ------------------------------------------------------------
 
@@ -447,19 +430,4 @@ function apiErrorType(error: { error?: unknown; type?: unknown }): string | unde
   const body = error.error as { error?: { type?: unknown } } | undefined;
   const type = body?.error?.type ?? error.type;
   return typeof type === 'string' ? type : undefined;
-}
-
-function describeCause(error: unknown): string {
-  let current: unknown = error;
-  const parts: string[] = [];
-  for (let depth = 0; depth < 4 && current instanceof Error; depth++) {
-    const code = (current as { code?: unknown }).code;
-    parts.push(typeof code === 'string' ? `${current.message} ${code}` : current.message);
-    current = (current as { cause?: unknown }).cause;
-  }
-  return parts.filter((part) => part !== '').join(': ') || String(error);
-}
-
-function scrubSecret(text: string, secret: string): string {
-  return secret.length >= 8 ? text.split(secret).join('[key]') : text;
 }

@@ -48,7 +48,9 @@ export class ClaudeCliProvider implements ModelProvider {
 
   /** The command line, without the prompt (which goes on stdin). */
   argumentsFor(request: ModelRequest): string[] {
-    const model = this.options.model ?? request.model;
+    // Only a model the user configured for the CLI: `request.model` names an API model, and without
+    // one the CLI's own default (the user's plan and settings) is the right choice.
+    const model = this.options.model;
     const system = systemText(request);
     return [
       '-p',

@@ -1,7 +1,8 @@
 /**
  * Retry timing for model requests: which failures are worth another attempt, how
  * long to wait (the server's `retry-after-ms` / `retry-after` first, else
- * exponential backoff with jitter), and a wait that a Stop button can cut short.
+ * exponential backoff with jitter), a wait that a Stop button can cut short, and
+ * what the user reads when the retries end.
  * The providers do their own retries (the SDK's are off) so every wait is
  * announced to the chat as a `retrying` event.
  */
@@ -95,4 +96,45 @@ export function describeDuration(ms: number): string {
 
 function trim(fixed: string): string {
   return fixed.replace(/\.0$/, '');
+}
+
+// --- what the user reads when retries end ------------------------------------
+
+export interface Failure {
+  error: ProviderError;
+  /** A short phrase for retry notices and the final message, e.g. "Anthropic is overloaded (529)". */
+  what: string;
+  retryable: boolean;
+  serverAskedMs?: number;
+}
+
+export function exhaustedError(failure: Failure, attempts: number, elapsedMs: number): ProviderError {
+  const tried = attempts === 1 ? 'tried once' : `tried ${attempts} times over ${describeDuration(elapsedMs)}`;
+  const advice = failure.error.kind === 'rate_limit' ? 'Wait a minute, then press Retry.' : 'Nothing was lost; press Retry.';
+  return new ProviderError(`${failure.what} — ${tried}. ${advice}`, failure.error.kind, true);
+}
+
+export function midReplyError(failure: Failure): ProviderError {
+  return new ProviderError(
+    `The reply stopped part-way: ${failure.what}. The text above is incomplete; press Retry to ask again.`,
+    failure.error.kind,
+    true,
+  );
+}
+
+/** An error and its causes in one line ("fetch failed: connect ECONNREFUSED 127.0.0.1:9 ECONNREFUSED"). */
+export function describeCause(error: unknown): string {
+  let current: unknown = error;
+  const parts: string[] = [];
+  for (let depth = 0; depth < 4 && current instanceof Error; depth++) {
+    const code = (current as { code?: unknown }).code;
+    parts.push(typeof code === 'string' ? `${current.message} ${code}` : current.message);
+    current = (current as { cause?: unknown }).cause;
+  }
+  return parts.filter((part) => part !== '').join(': ') || String(error);
+}
+
+/** Error text from a server or a library never carries the key into a message or a log. */
+export function scrubSecret(text: string, secret: string): string {
+  return secret.length >= 8 ? text.split(secret).join('[key]') : text;
 }

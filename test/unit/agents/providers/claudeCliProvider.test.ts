@@ -15,11 +15,12 @@ const fakeClaude = path.resolve(__dirname, '../../../support/fakeClaude.mjs');
 const workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'orchard-cli-'));
 afterAll(() => fs.rmSync(workDir, { recursive: true, force: true }));
 
-function provider(scenario: string, extra: Record<string, string> = {}, timeoutMs?: number) {
+function provider(scenario: string, extra: Record<string, string> = {}, timeoutMs?: number, model?: string) {
   const recordFile = path.join(workDir, `record-${Math.random().toString(36).slice(2)}.json`);
   const cli = new ClaudeCliProvider({
     executable: fakeClaude,
     cwd: workDir,
+    ...(model ? { model } : {}),
     env: { FAKE_CLAUDE_SCENARIO: scenario, FAKE_CLAUDE_RECORD: recordFile, ...extra },
     ...(timeoutMs ? { timeoutMs } : {}),
   });
@@ -80,10 +81,17 @@ describe('ClaudeCliProvider', () => {
 
     const got = received();
     expect(got.argv.slice(0, 5)).toEqual(['-p', '--output-format', 'stream-json', '--verbose', '--include-partial-messages']);
-    expect(got.argv).toContain('--model');
+    expect(got.argv).not.toContain('--model'); // the CLI's own default, not the API model of the request
     expect(got.argv[got.argv.indexOf('--system-prompt') + 1]).toBe('You are the Architect.');
     expect(got.stdin).toBe('Plan a todo app');
     expect(fs.realpathSync(got.cwd)).toBe(fs.realpathSync(workDir));
+  });
+
+  it('passes a configured model on and reports the model the CLI used', async () => {
+    const { cli, received } = provider('text', {}, undefined, 'opus');
+    const { events } = await run(cli.stream(request(), new AbortController().signal));
+    expect(received().argv.slice(5, 7)).toEqual(['--model', 'opus']);
+    expect(final(events).model).toBe('opus');
   });
 
   it('does not hand our API key to the CLI', async () => {
