@@ -37,9 +37,20 @@ export class ChunkExtractor {
     return { start: positionAt(this.lineStarts, start), end: positionAt(this.lineStarts, end) };
   }
 
+  /** A node's range without the line breaks and spaces a block value ends with. */
   nodeRange(node: Node): Range {
     const [start, end] = node.range ?? [0, 0];
-    return this.range(start, end);
+    return this.range(start, this.contentEnd(start, end));
+  }
+
+  private contentEnd(start: number, end: number): number {
+    let at = end;
+    while (at > start) {
+      const c = this.source.charCodeAt(at - 1);
+      if (c !== 10 && c !== 13 && c !== 32 && c !== 9) break;
+      at--;
+    }
+    return at;
   }
 
   /** The range of a pair's value, or of its key when the value is missing or empty. */
@@ -141,7 +152,7 @@ export class ChunkExtractor {
   step(idKey: Named | undefined, node: AnyNode, itemRange: Range): StepData {
     const idRange = idKey?.range ?? itemRange;
     const label = idKey ? `step "${idKey.name}"` : 'teardown step';
-    const end = node?.range ? this.range(node.range[1], node.range[1]).end : idRange.end;
+    const end = node?.range ? this.nodeRange(node).end : idRange.end;
     const step: StepData = { idRange, range: { start: idRange.start, end }, keys: [], dependsOn: [], outputs: [], templates: [] };
     if (idKey) step.id = idKey.name;
     if (isAlias(node)) {
