@@ -7,7 +7,7 @@
  */
 import type { Connection, TextDocuments } from 'vscode-languageserver/node';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
-import { validateFile, type FileValidation, type ValidationContext } from '../../extension/src/core/validation/validateFiles';
+import { fileDependencies, validateFile, type FileValidation, type ValidationContext } from '../../extension/src/core/validation/validateFiles';
 import { toLspDiagnostic } from './toLsp';
 import { pathToUri, uriToPath, type ServerFs } from './serverFs';
 import type { WorkspaceFolders } from './workspaceFolders';
@@ -21,6 +21,11 @@ export interface DocumentState {
   context: ValidationContext;
   /** Undefined when no validator owns the file (it matched the client's selector but not this folder's globs). */
   validation: FileValidation | undefined;
+  /**
+   * Other files whose change can change the diagnostics. Computed after the diagnostics are
+   * published (it costs a second pass over imports); until then, those of the previous version.
+   */
+  dependencies: readonly string[];
 }
 
 export class DocumentValidator {
@@ -68,7 +73,7 @@ export class DocumentValidator {
     const result: string[] = [];
     for (const state of this.states.values()) {
       if (state.path === path) continue;
-      if (state.validation?.dependencies.some((d) => d === path || d.startsWith(folder))) result.push(state.uri);
+      if (state.dependencies.some((d) => d === path || d.startsWith(folder))) result.push(state.uri);
     }
     return result;
   }
@@ -127,7 +132,8 @@ export class DocumentValidator {
     const validation = validateFile(path, latest.getText(), context, previous?.validation?.tree);
     const elapsed = performance.now() - started;
     if (elapsed > 200) this.connection.console.info(`Validated ${path} in ${elapsed.toFixed(0)} ms`);
-    const state: DocumentState = { uri: latest.uri, path, version: latest.version, tick, context, validation };
+    const dependencies = previous?.dependencies ?? [];
+    const state: DocumentState = { uri: latest.uri, path, version: latest.version, tick, context, validation, dependencies };
     this.states.set(latest.uri, state);
     return state;
   }
@@ -149,6 +155,15 @@ export class DocumentValidator {
     this.published.set(uri, { version: state.version, tick: state.tick });
     const diagnostics = (state.validation?.diagnostics ?? []).map((d) => toLspDiagnostic(d, (p) => this.uriOf(p)));
     void this.connection.sendDiagnostics({ uri, version: state.version, diagnostics });
+    if (state.validation?.kind === 'memory') setImmediate(() => this.refreshDependencies(state));
+  }
+
+  private refreshDependencies(state: DocumentState): void {
+    // A newer validation replaced this one: it refreshes its own.
+    if (this.states.get(state.uri) !== state) return;
+    const document = this.documents.get(state.uri);
+    if (!document || document.version !== state.version) return;
+    state.dependencies = fileDependencies(state.path, document.getText(), state.context);
   }
 
   /** The open document's own URI (same encoding VS Code used), else one made from the path. */

@@ -47,10 +47,10 @@ function step(i) {
   } else if (action === 'agent') {
     out.push(`    prompt: "Review item {{ .outputs.${previous}.id }} of {{ .vars.project }} and list what is missing"`, '    role: reviewer');
   } else {
-    out.push('    seconds: 5');
+    out.push(`    until: "{{ .outputs.${previous}.id }}"`, '    interval: 5');
   }
-  // Every step declares the output its dependants use; wait steps pass theirs on from an earlier step.
-  out.push('    outputs:', `      - id: ${action === 'wait' ? '.previous.id' : '.data.id'}`);
+  // Every step declares the output its dependants use.
+  out.push('    outputs:', `      - id: ${action === 'wait' ? '.result.id' : '.data.id'}`);
   return out;
 }
 

@@ -5,7 +5,8 @@
  * for the diagnostics published after an edit.
  */
 import { spawn } from 'node:child_process';
-import { createMessageConnection, StreamMessageReader, StreamMessageWriter } from 'vscode-jsonrpc/node.js';
+// vscode-languageserver (a dependency) re-exports the JSON-RPC layer; its client half is all we need here.
+import { createMessageConnection, StreamMessageReader, StreamMessageWriter } from 'vscode-languageserver/node';
 
 export class LspSession {
   /**
@@ -28,8 +29,11 @@ export class LspSession {
     this.connection = createMessageConnection(new StreamMessageReader(child.stdout), new StreamMessageWriter(child.stdin));
     /** Resolvers waiting for the next diagnostics of a URI. */
     this.waiters = [];
+    /** Every publishDiagnostics received, in order. */
+    this.published = [];
     this.connection.onNotification('textDocument/publishDiagnostics', (params) => {
       const at = performance.now();
+      this.published.push(params);
       const still = [];
       for (const w of this.waiters) {
         if (w.uri === params.uri && (params.version === undefined || w.version === undefined || params.version >= w.version)) w.resolve({ at, params });
@@ -42,7 +46,9 @@ export class LspSession {
     this.connection.onRequest('client/registerCapability', () => null);
     this.connection.onRequest('client/unregisterCapability', () => null);
     this.connection.onRequest('window/workDoneProgress/create', () => null);
-    this.connection.onNotification('window/logMessage', () => {});
+    /** What the server logged (window/logMessage), for tests that expect a warning. */
+    this.logs = [];
+    this.connection.onNotification('window/logMessage', ({ message }) => this.logs.push(message));
     this.connection.onNotification('telemetry/event', () => {});
     this.connection.listen();
   }

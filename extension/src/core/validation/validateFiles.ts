@@ -147,8 +147,6 @@ export interface FileValidation {
   diagnostics: OrchardDiagnostic[];
   /** Trees only: the parse to pass back as `previous` for the next version of the same document. */
   tree?: ParsedTree;
-  /** Absolute paths of other files whose change can change these diagnostics. */
-  dependencies: string[];
 }
 
 /**
@@ -157,26 +155,44 @@ export interface FileValidation {
  * so one bad file never stops the others.
  */
 export function validateFile(path: string, text: string, ctx: ValidationContext, previousTree?: ParsedTree): FileValidation | undefined {
-  const relative = relativeToRoot(ctx.root, path);
-  const kind = relative === undefined ? undefined : ctx.classifier.kindOf(relative);
+  const kind = fileKind(path, ctx);
   if (!kind) return undefined;
   try {
     switch (kind) {
       case 'blueprint':
-        return { kind, diagnostics: blueprintFileDiagnostics(text), dependencies: [] };
+        return { kind, diagnostics: blueprintFileDiagnostics(text) };
       case 'project-schema':
-        return { kind, diagnostics: parseProjectSchema(path, text).diagnostics, dependencies: [] };
+        return { kind, diagnostics: parseProjectSchema(path, text).diagnostics };
       case 'tree': {
         const tree = parseTree(path, text, previousTree);
-        return { kind, tree, diagnostics: validateTree(tree, treeOptions(ctx.schema)), dependencies: [] };
+        return { kind, tree, diagnostics: validateTree(tree, treeOptions(ctx.schema)) };
       }
-      case 'memory': {
-        const memory = memoryContext(ctx);
-        return { kind, diagnostics: validateMemory(path, text, memory), dependencies: memoryDependencies(path, text, memory) };
-      }
+      case 'memory':
+        return { kind, diagnostics: validateMemory(path, text, memoryContext(ctx)) };
     }
   } catch (error) {
-    return { kind, diagnostics: [internalError(kind, error)], dependencies: [] };
+    return { kind, diagnostics: [internalError(kind, error)] };
+  }
+}
+
+export function fileKind(path: string, ctx: ValidationContext): FileKind | undefined {
+  const relative = relativeToRoot(ctx.root, path);
+  return relative === undefined ? undefined : ctx.classifier.kindOf(relative);
+}
+
+/**
+ * Absolute paths of other files whose change can change this file's diagnostics
+ * (imports, links, package.json files consulted). Separate from validateFile
+ * because only the language server needs it, and it can answer after the
+ * diagnostics are out. Trees depend only on schema.yaml, which hosts watch anyway.
+ */
+export function fileDependencies(path: string, text: string, ctx: ValidationContext): string[] {
+  if (fileKind(path, ctx) !== 'memory') return [];
+  try {
+    return memoryDependencies(path, text, memoryContext(ctx));
+  } catch {
+    // The validation of the same text reports the failure; no dependencies is the safe answer here.
+    return [];
   }
 }
 
