@@ -152,6 +152,33 @@ describe('Chat view', () => {
     expect(posted(api, 'chat/open').at(-1)).toEqual({ type: 'chat/open', slug: SLUG });
   });
 
+  it('a new conversation follows its blueprint whether the snapshot or the turn arrives first', async () => {
+    const { app, api } = await setup({ entries: false });
+    await fireEvent.input(input(), { target: { value: 'Team invitations by email' } });
+    await fireEvent.keyDown(input(), { key: 'Enter' });
+    // The host created the blueprint: reveal, then the file watcher's snapshot, then the turn.
+    app.handle({ type: 'blueprint/reveal', slug: SLUG });
+    app.handle(snapshot([validEntry(SLUG, teamInvites)]));
+    flushSync();
+    expect(posted(api, 'chat/open')).toEqual([{ type: 'chat/open', slug: SLUG }]);
+    expect(input().value).toBe('Team invitations by email');
+    app.handle({ type: 'chat/turnStarted', slug: SLUG, turnId: 't1', message: userMessage('u1', 'Team invitations by email') });
+    flushSync();
+    expect(input().value).toBe('');
+    expect(screen.getAllByTestId('chat-message')).toHaveLength(1);
+    expect(screen.getByTestId('chat-stop')).toBeTruthy();
+  });
+
+  it('picking a blueprint in the Plan pane ends a new conversation nothing was sent in', async () => {
+    const { app } = await setup();
+    app.handle(snapshot([validEntry(SLUG, teamInvites), validEntry('billing', { featureName: 'Billing' })]));
+    await fireEvent.click(screen.getByTestId('chat-new-conversation'));
+    expect(app.chat.slug).toBeNull();
+    app.select('billing');
+    flushSync();
+    expect(app.chat.slug).toBe('billing');
+  });
+
   it('in Restricted Mode the chat still sends, under the notice that agents cannot act', async () => {
     const { app, api } = await setup({ trusted: false });
     app.handle(transcript(SLUG, []));

@@ -91,9 +91,13 @@ export class ChatState {
   /** Show `slug`'s conversation (null: a new one) and ask the host for it; nothing happens if it is already shown. */
   show(slug: string | null): void {
     if (slug === this.slug && (slug !== null || this.loaded)) return;
-    // A message still waiting for its blueprint's answer is not coming back here: free the composer.
-    if (this.#pending) this.refusedCount++;
+    const pending = this.#pending;
     this.#reset();
+    // The first message of a new conversation is answered in the blueprint the host creates, which
+    // the snapshot may list (and the view select) before its turnStarted arrives: keep waiting for it.
+    // Any other message is not coming back here: free the composer.
+    if (pending && pending.slug === null && slug !== null) this.#pending = pending;
+    else if (pending) this.refusedCount++;
     this.slug = slug;
     if (slug === null) {
       // A new conversation has no transcript to wait for.
