@@ -37,7 +37,7 @@ describe('memory/import-not-found', () => {
       'packages/api/local.md': '# Local\n',
     };
     expect(codes(files, 'packages/api/CLAUDE.md')).toEqual([]);
-    const missingHome = { ...files, [`${HOME}/.claude/personal.md`]: undefined as unknown as string };
+    const missingHome: Record<string, string> = { ...files };
     delete missingHome[`${HOME}/.claude/personal.md`];
     const diagnostics = codes(missingHome, 'packages/api/CLAUDE.md');
     expect(diagnostics.map((d) => [d.code, d.range.start.line, d.message])).toEqual([

@@ -35,11 +35,14 @@ export class ImportGraph {
 
   constructor(
     private readonly fs: ValidationFs,
-    /** The file being validated, with its (possibly unsaved) text. */
+    /** The file being validated; its imports come from its (possibly unsaved) text, already scanned. */
     readonly origin: string,
-    originText: string,
+    originImports: readonly ImportRef[],
   ) {
-    this.cache.set(origin, this.resolveAll(origin, originText));
+    this.cache.set(
+      origin,
+      originImports.map((ref) => ({ ref, target: resolveImportPath(ref.path, origin, fs) })),
+    );
   }
 
   /** Every path the graph looked at (existing or not): a change to any of them can change the result. */
@@ -101,9 +104,12 @@ export function importGraphDiagnostics(graph: ImportGraph, root: string, fs: Val
   const origin = graph.origin;
   const ownImports = graph.importsOf(origin);
   const inCycle = new Set<ResolvedImport>();
+  // A file often imports the same target more than once (and reads it in prose): walk each target once.
+  const backPaths = new Map<string, ResolvedImport[] | undefined>();
   for (const entry of ownImports) {
     if (entry.target !== origin && !fs.exists(entry.target)) continue;
-    const back = entry.target === origin ? [] : graph.pathBackToOrigin(entry.target);
+    if (!backPaths.has(entry.target)) backPaths.set(entry.target, entry.target === origin ? [] : graph.pathBackToOrigin(entry.target));
+    const back = backPaths.get(entry.target);
     if (!back) continue;
     inCycle.add(entry);
     const files = [origin, entry.target, ...back.map((edge) => edge.target)];

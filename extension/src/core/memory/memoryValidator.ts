@@ -57,7 +57,7 @@ function run(path: string, text: string, ctx: MemoryContext): ValidationRun {
   const relativePath = relativeTo(ctx.root, path);
   const kind: MemoryKind = memoryKindOf(relativePath);
   const dependencies = new Set<string>([joinPath(ctx.root, PROJECT_SCHEMA_PATH)]);
-  const graph = new ImportGraph(ctx.fs, path, text);
+  const graph = new ImportGraph(ctx.fs, path, scan.imports);
   const diagnostics: OrchardDiagnostic[] = [
     ...frontMatterDiagnostics(kind, scan, lines),
     ...importNotFound(graph, ctx),
