@@ -232,19 +232,24 @@ async function respond(step, body, res, toolIdsWithThinking) {
     return sendJson(res, 200, { ...message, content: content.map(finalBlock), stop_reason: stopReason, usage: { ...usage, output_tokens: outputTokens } });
   }
 
-  const events = [['message_start', { type: 'message_start', message }], ['ping', { type: 'ping' }]];
-  content.forEach((block, index) => {
-    events.push(['content_block_start', { type: 'content_block_start', index, content_block: startBlock(block) }]);
-    for (const delta of blockDeltas(block)) events.push(['content_block_delta', { type: 'content_block_delta', index, delta }]);
-    events.push(['content_block_stop', { type: 'content_block_stop', index }]);
-  });
-  events.push(['message_delta', { type: 'message_delta', delta: { stop_reason: stopReason, stop_sequence: null }, usage: { output_tokens: outputTokens } }]);
-  events.push(['message_stop', { type: 'message_stop' }]);
+  // Events are made as they are sent, so the first one leaves at once even for a very long reply.
+  function* events() {
+    yield ['message_start', { type: 'message_start', message }];
+    yield ['ping', { type: 'ping' }];
+    for (const [index, block] of content.entries()) {
+      yield ['content_block_start', { type: 'content_block_start', index, content_block: startBlock(block) }];
+      for (const delta of blockDeltas(block)) yield ['content_block_delta', { type: 'content_block_delta', index, delta }];
+      yield ['content_block_stop', { type: 'content_block_stop', index }];
+    }
+    yield ['message_delta', { type: 'message_delta', delta: { stop_reason: stopReason, stop_sequence: null }, usage: { output_tokens: outputTokens } }];
+    yield ['message_stop', { type: 'message_stop' }];
+  }
 
   res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', 'request-id': nextId('req') });
   res.flushHeaders();
   const delayMs = step.delayMs ?? 0;
-  for (const [index, [name, data]] of events.entries()) {
+  let index = 0;
+  for (const [name, data] of events()) {
     if (step.kind === 'cut' && index >= (step.afterEvents ?? 4)) {
       res.socket?.destroy();
       return;
@@ -256,8 +261,10 @@ async function respond(step, body, res, toolIdsWithThinking) {
       return;
     }
     if (res.destroyed) return;
-    writeEvent(res, name, data);
-    if (delayMs > 0 && index < events.length - 1) await sleep(delayMs);
+    if (delayMs > 0 && index > 0) await sleep(delayMs);
+    // Honour backpressure, so "as fast as it can" still reaches the client event by event.
+    if (!writeEvent(res, name, data)) await drained(res);
+    index++;
   }
   res.end();
 }
@@ -353,7 +360,19 @@ function sendJson(res, status, value, headers = {}) {
 }
 
 function writeEvent(res, name, data) {
-  res.write(`event: ${name}\ndata: ${JSON.stringify(data)}\n\n`);
+  return res.write(`event: ${name}\ndata: ${JSON.stringify(data)}\n\n`);
+}
+
+function drained(res) {
+  return new Promise((resolve) => {
+    const done = () => {
+      res.off('drain', done);
+      res.off('close', done);
+      resolve();
+    };
+    res.on('drain', done);
+    res.on('close', done);
+  });
 }
 
 function readBody(req) {
