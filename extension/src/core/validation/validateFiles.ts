@@ -66,7 +66,8 @@ export function checkGlobs(
       continue;
     }
     try {
-      picomatch.makeRe(entry, GLOB_OPTIONS);
+      // strictBrackets: an unbalanced [ or { is a mistake, not a literal character.
+      picomatch.makeRe(entry, { ...GLOB_OPTIONS, strictBrackets: true });
       globs.push(entry);
     } catch (error) {
       problems.push(`${setting}[${i}] "${entry}" is not a valid glob (${error instanceof Error ? error.message : String(error)}); ignored`);
