@@ -34,6 +34,11 @@ export interface ClaudeCliProviderOptions {
 }
 
 const DEFAULT_TIMEOUT_MS = 300_000;
+/**
+ * One argument may hold 128 KiB on Linux and a whole command line 32K characters on
+ * Windows; a system text past this (a large memory context) goes on stdin instead.
+ */
+const MAX_SYSTEM_ARGUMENT_BYTES = process.platform === 'win32' ? 24_000 : 100_000;
 const FENCE_OPEN = '```tool_use';
 const FENCE_PATTERN = /```tool_use name=([A-Za-z0-9_-]+)[^\n]*\n([\s\S]*?)\n?```[ \t]*\n?/g;
 
@@ -46,35 +51,47 @@ export class ClaudeCliProvider implements ModelProvider {
     return this.run(request, signal);
   }
 
-  /** The command line, without the prompt (which goes on stdin). */
-  argumentsFor(request: ModelRequest): string[] {
+  /** The command line and what goes on stdin. */
+  invocation(request: ModelRequest): { args: string[]; stdin: string } {
     // Only a model the user configured for the CLI: `request.model` names an API model, and without
     // one the CLI's own default (the user's plan and settings) is the right choice.
     const model = this.options.model;
     const system = systemText(request);
-    return [
-      '-p',
-      '--output-format', 'stream-json',
-      '--verbose',
-      '--include-partial-messages',
-      ...(model ? ['--model', model] : []),
-      ...(system ? [this.options.systemPromptFlag ?? '--system-prompt', system] : []),
-    ];
+    const systemFits = Buffer.byteLength(system) <= MAX_SYSTEM_ARGUMENT_BYTES;
+    const prompt = promptText(request.messages);
+    return {
+      args: [
+        '-p',
+        '--output-format', 'stream-json',
+        '--verbose',
+        '--include-partial-messages',
+        ...(model ? ['--model', model] : []),
+        ...(system && systemFits ? [this.options.systemPromptFlag ?? '--system-prompt', system] : []),
+      ],
+      stdin: system && !systemFits ? `<instructions>\n${system}\n</instructions>\n\n${prompt}` : prompt,
+    };
   }
 
   private async *run(request: ModelRequest, signal: AbortSignal): AsyncGenerator<ProviderEvent> {
     if (signal.aborted) throw abortedError();
     const env: NodeJS.ProcessEnv = { ...process.env, ...this.options.env };
     delete env['ANTHROPIC_API_KEY'];
-    const child = spawn(this.options.executable, this.argumentsFor(request), {
-      cwd: this.options.cwd,
-      env,
-      stdio: ['pipe', 'pipe', 'pipe'],
-      shell: false,
-      // Its own process group, so a kill reaches what the CLI started too.
-      detached: process.platform !== 'win32',
-      windowsHide: true,
-    });
+    const { args, stdin } = this.invocation(request);
+    let child: ChildProcess;
+    try {
+      child = spawn(this.options.executable, args, {
+        cwd: this.options.cwd,
+        env,
+        stdio: ['pipe', 'pipe', 'pipe'],
+        shell: false,
+        // Its own process group, so a kill reaches what the CLI started too.
+        detached: process.platform !== 'win32',
+        windowsHide: true,
+      });
+    } catch (error) {
+      // Windows refuses some executables (a .cmd without a shell) synchronously.
+      throw spawnError(error as NodeJS.ErrnoException, this.options.executable);
+    }
     const exited = new Promise<{ code: number | null; error?: NodeJS.ErrnoException }>((resolve) => {
       child.once('error', (error: NodeJS.ErrnoException) => resolve({ code: null, error }));
       child.once('close', (code) => resolve({ code }));
@@ -84,7 +101,7 @@ export class ClaudeCliProvider implements ModelProvider {
       stderr = (stderr + chunk).slice(-4000);
     });
     child.stdin?.on('error', () => undefined); // a CLI that exits early closes stdin under us; the exit says why
-    child.stdin?.end(promptText(request.messages));
+    child.stdin?.end(stdin);
 
     const state = { aborted: false, timedOut: false };
     const kill = () => killTree(child);

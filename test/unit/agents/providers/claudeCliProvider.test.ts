@@ -94,6 +94,17 @@ describe('ClaudeCliProvider', () => {
     expect(final(events).model).toBe('opus');
   });
 
+  it('moves a system text too long for one argument onto stdin', async () => {
+    const { cli, received } = provider('text');
+    const memory = 'x'.repeat(150_000);
+    await run(cli.stream(request({ system: [{ text: 'You are the Architect.' }, { text: memory }] }), new AbortController().signal));
+    const got = received();
+    expect(got.argv).not.toContain('--system-prompt');
+    expect(got.stdin.startsWith('<instructions>\nYou are the Architect.')).toBe(true);
+    expect(got.stdin).toContain(memory);
+    expect(got.stdin.endsWith('</instructions>\n\nPlan a todo app')).toBe(true);
+  });
+
   it('does not hand our API key to the CLI', async () => {
     const previous = process.env['ANTHROPIC_API_KEY'];
     process.env['ANTHROPIC_API_KEY'] = 'sk-ant-should-not-leak';
