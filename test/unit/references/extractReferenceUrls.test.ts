@@ -33,6 +33,10 @@ describe('extractReferenceUrls', () => {
     expect(extractReferenceUrls('')).toEqual([]);
   });
 
+  it('leaves credentials out', () => {
+    expect(extractReferenceUrls('see https://bob:hunter2@design.test/board')).toEqual(['https://design.test/board']);
+  });
+
   it('keeps query strings and fragments', () => {
     expect(extractReferenceUrls('Look at https://dribbble.com/shots?q=pricing&sort=new#top.')).toEqual([
       'https://dribbble.com/shots?q=pricing&sort=new#top',

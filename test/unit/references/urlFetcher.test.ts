@@ -210,6 +210,33 @@ describe('fetchReference over a loopback server (test address policy)', () => {
     expect(server.hosts).toEqual([`design.example.test:${server.port}`]);
   });
 
+  it('never sends, shows or records credentials written in the URL', async () => {
+    let authorization: string | undefined = 'not seen';
+    server.route('/', (req, res) => {
+      authorization = req.headers.authorization;
+      res.setHeader('content-type', 'text/html');
+      res.end(PAGE);
+    });
+    const digest = await fetchReference(`http://alice:s3cret@127.0.0.1:${server.port}/`, testPolicy);
+    expect(authorization).toBeUndefined();
+    expect(digest.url).toBe(`${server.origin}/`);
+    expect(digest.text).not.toContain('s3cret');
+
+    server.route('/gone', (_req, res) => {
+      res.statusCode = 410;
+      res.end();
+    });
+    const error = await failure(fetchReference(`http://alice:s3cret@127.0.0.1:${server.port}/gone`, testPolicy));
+    expect(error.url).toBe(`${server.origin}/gone`);
+    expect(error.message).toBe(`${server.origin}/gone: the server answered HTTP 410 Gone`);
+  });
+
+  it('reports a redirect to an invalid URL', async () => {
+    server.route('/', redirect('http://[bad'));
+    const error = await failure(fetchReference(`${server.origin}/`, testPolicy));
+    expect(error.message).toBe(`${server.origin}/: the server redirected to an invalid URL (http://[bad)`);
+  });
+
   it('stops when the caller cancels', async () => {
     server.route('/', () => {
       // Never answers.
@@ -235,7 +262,8 @@ describe('fetchReference with the default address policy', () => {
     const url = template.replace('{port}', String(server.port));
     const error = await failure(fetchReference(url));
     expect(error.reason).toBe('private-address');
-    expect(error.url).toBe(url);
+    // The URL as parsed: `0x7f.1` shows as the 127.0.0.1 it means.
+    expect(error.url).toBe(new URL(url).href);
     expect(error.message.endsWith(`refused — ${detail}`)).toBe(true);
     expect(server.requests).toEqual([]);
   });

@@ -14,7 +14,7 @@ import {
   type FetchReferenceOptions,
   type ReferenceDigest,
 } from './referenceTypes';
-import { fetchText, systemLookup, type FetchContext } from './urlFetcher';
+import { displayUrl, fetchText, systemLookup, type FetchContext } from './urlFetcher';
 
 export const MAX_REFERENCE_URLS = 5;
 
@@ -23,7 +23,8 @@ const TRAILING_PUNCTUATION = /[.,;:!?'"*_~]+$/;
 
 /**
  * The http(s) URLs of a chat message in order of appearance, deduplicated, at
- * most five. Trailing punctuation is trimmed, and a closing bracket only when
+ * most five, without credentials (`user:password@` is never sent, and must
+ * not reach logs or the blueprint). Trailing punctuation is trimmed, and a closing bracket only when
  * it has no opening partner in the URL — so `(see https://x.test/a)` gives
  * `https://x.test/a` while `https://en.wikipedia.org/wiki/Swiss_(typography)` stays whole.
  */
@@ -33,7 +34,7 @@ export function extractReferenceUrls(text: string): string[] {
     const candidate = trimUrl(match[0]);
     let href: string;
     try {
-      href = new URL(candidate).href;
+      href = displayUrl(new URL(candidate));
     } catch {
       continue;
     }
@@ -65,6 +66,7 @@ function count(text: string, char: string): number {
  * cannot be had (refused, unreachable, too large, too slow, not HTML).
  */
 export async function fetchReference(url: string, opts: FetchReferenceOptions = {}): Promise<ReferenceDigest> {
+  const shown = withoutCredentials(url);
   const limits: FetchLimits = { ...DEFAULT_FETCH_LIMITS, ...opts.limits };
   const budget = new FetchBudget(limits.timeoutMs, opts.signal);
   const ctx: FetchContext = { budget, limits, lookup: opts.lookup ?? systemLookup };
@@ -75,13 +77,13 @@ export async function fetchReference(url: string, opts: FetchReferenceOptions = 
     const base = baseUrl(structure.baseHref, page.finalUrl);
     const { css, notes } = await fetchStylesheets(resolveAll(structure.stylesheetHrefs, base), structure.styleBlocks, base, ctx);
     // The page arrived, but a cancelled caller wants nothing more.
-    if (opts.signal?.aborted) throw budget.abortError(url);
+    if (opts.signal?.aborted) throw budget.abortError(shown);
     const digest = digestDesign(structure, css);
     return {
-      url,
+      url: shown,
       finalUrl: page.finalUrl,
       title: structure.title,
-      text: renderDigestText({ url, finalUrl: page.finalUrl, digest, stylesheetsFetched: css.length, notes }),
+      text: renderDigestText({ url: shown, finalUrl: page.finalUrl, digest, stylesheetsFetched: css.length, notes }),
       tokens: digest.tokens,
     };
   } finally {
@@ -148,12 +150,21 @@ function resolveAll(hrefs: readonly string[], base: URL): string[] {
     try {
       const url = new URL(href, base);
       url.hash = '';
-      if ((url.protocol === 'http:' || url.protocol === 'https:') && !resolved.includes(url.href)) resolved.push(url.href);
+      const absolute = displayUrl(url);
+      if ((url.protocol === 'http:' || url.protocol === 'https:') && !resolved.includes(absolute)) resolved.push(absolute);
     } catch {
       // A broken href is what a browser would ignore too.
     }
   }
   return resolved;
+}
+
+function withoutCredentials(url: string): string {
+  try {
+    return displayUrl(new URL(url));
+  } catch {
+    return url;
+  }
 }
 
 function unique(values: readonly string[]): string[] {

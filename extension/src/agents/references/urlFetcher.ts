@@ -45,56 +45,71 @@ export interface FetchedText {
 
 export const systemLookup: HostLookup = (hostname) => dnsLookup(hostname, { all: true, verbatim: true });
 
-/** Fetches `url` as `kind`, following redirects; every failure is a ReferenceError naming `url`. */
+/** Fetches `url` as `kind`, following redirects; every failure is a ReferenceError naming `url` (without credentials). */
 export async function fetchText(url: string, kind: ResourceKind, ctx: FetchContext): Promise<FetchedText> {
   let current = parseHttpUrl(url, url, '');
+  const shown = displayUrl(current);
   for (let redirects = 0; ; redirects++) {
-    const via = current.href === url ? '' : `redirected to ${current.href}, `;
-    const pinned = await resolveChecked(current, url, via, ctx);
-    const response = await request(current, pinned, url, via, kind, ctx);
+    const via = redirects === 0 ? '' : `redirected to ${displayUrl(current)}, `;
+    const pinned = await resolveChecked(current, shown, via, ctx);
+    const response = await request(current, pinned, shown, via, kind, ctx);
     const status = response.statusCode ?? 0;
     const location = response.headers.location;
     if (REDIRECT_STATUSES.has(status) && location) {
       response.destroy();
       if (redirects >= ctx.limits.maxRedirects) {
-        throw new ReferenceError(url, 'redirects', `${via}gave up after ${ctx.limits.maxRedirects} redirects`);
+        throw new ReferenceError(shown, 'redirects', `${via}gave up after ${ctx.limits.maxRedirects} redirects`);
       }
-      current = parseHttpUrl(new URL(location, current).href, url, via);
+      current = parseHttpUrl(location, shown, via, current);
       continue;
     }
     if (status < 200 || status > 299) {
       response.destroy();
-      throw new ReferenceError(url, 'http-status', `${via}the server answered HTTP ${status} ${response.statusMessage ?? ''}`.trimEnd());
+      throw new ReferenceError(shown, 'http-status', `${via}the server answered HTTP ${status} ${response.statusMessage ?? ''}`.trimEnd());
     }
     const contentType = response.headers['content-type'] ?? '';
     const mediaType = contentType.split(';')[0]!.trim().toLowerCase();
     if (!ACCEPTED_TYPES[kind].includes(mediaType)) {
       response.destroy();
       const got = mediaType === '' ? 'no content type' : mediaType;
-      throw new ReferenceError(url, 'content-type', `${via}the server sent ${got}, not ${KIND_WORDS[kind]}`);
+      throw new ReferenceError(shown, 'content-type', `${via}the server sent ${got}, not ${KIND_WORDS[kind]}`);
     }
     const maxBytes = kind === 'html' ? ctx.limits.maxHtmlBytes : ctx.limits.maxCssBytes;
-    const body = await readBody(response, maxBytes, url, via, kind, ctx);
-    return { finalUrl: current.href, text: decodeBody(body, contentType, kind), bytes: body.length };
+    const body = await readBody(response, maxBytes, shown, via, kind, ctx);
+    return { finalUrl: displayUrl(current), text: decodeBody(body, contentType, kind), bytes: body.length };
   }
 }
 
-function parseHttpUrl(href: string, original: string, via: string): URL {
+/**
+ * The URL as messages, logs and blueprints show it: without `user:password@`.
+ * Credentials in a pasted URL are never sent either (requests are built from
+ * host and path only).
+ */
+export function displayUrl(url: URL): string {
+  if (url.username === '' && url.password === '') return url.href;
+  const copy = new URL(url.href);
+  copy.username = '';
+  copy.password = '';
+  return copy.href;
+}
+
+function parseHttpUrl(href: string, original: string, via: string, base?: URL): URL {
   let parsed: URL;
   try {
-    parsed = new URL(href);
+    parsed = new URL(href, base);
   } catch {
-    throw new ReferenceError(original, 'scheme', `${via}not a valid URL`);
+    const what = base === undefined ? 'not a valid URL' : `the server redirected to an invalid URL (${href.slice(0, 200)})`;
+    throw new ReferenceError(original, 'scheme', `${via}${what}`);
   }
   if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') {
-    const target = via === '' ? '' : `redirected to ${parsed.href}, `;
-    throw new ReferenceError(original, 'scheme', `${target}refused — only http and https URLs are fetched, not ${parsed.protocol.replace(/:$/, '')}`);
+    const target = base === undefined ? '' : `redirected to ${displayUrl(parsed)}, `;
+    throw new ReferenceError(base === undefined ? displayUrl(parsed) : original, 'scheme', `${target}refused — only http and https URLs are fetched, not ${parsed.protocol.replace(/:$/, '')}`);
   }
   return parsed;
 }
 
-/** Resolves the URL's host and checks every address; returns the one the connection is pinned to. */
-async function resolveChecked(url: URL, original: string, via: string, ctx: FetchContext): Promise<ResolvedAddress> {
+/** Resolves the URL's host and checks every address; returns them, all checked, for the connection. */
+async function resolveChecked(url: URL, original: string, via: string, ctx: FetchContext): Promise<ResolvedAddress[]> {
   const host = bareHostname(url);
   const refuse = (detail: string) => new ReferenceError(original, 'private-address', `${via}refused — ${detail}`);
   const literalFamily = isIP(host);
@@ -121,7 +136,7 @@ async function resolveChecked(url: URL, original: string, via: string, ctx: Fetc
     const subject = literalFamily !== 0 ? `${address} is` : `it resolves to ${address},`;
     throw refuse(`${subject} ${reason}`);
   }
-  return addresses[0]!;
+  return addresses;
 }
 
 function addressRefusal(address: string, ctx: FetchContext): string | null {
@@ -131,17 +146,17 @@ function addressRefusal(address: string, ctx: FetchContext): string | null {
 
 function request(
   url: URL,
-  pinned: ResolvedAddress,
+  pinned: readonly ResolvedAddress[],
   original: string,
   via: string,
   kind: ResourceKind,
   ctx: FetchContext,
 ): Promise<http.IncomingMessage> {
-  // Node asks `lookup` for one address or, with autoSelectFamily, for all; either way
-  // it gets only the address that passed the check.
+  // Node asks `lookup` for one address or, with autoSelectFamily, for all; either way it
+  // gets only addresses that passed the check, never a second answer from DNS.
   const pinnedLookup = ((_host: string, options: { all?: boolean }, callback: (...args: unknown[]) => void) => {
-    if (options.all) callback(null, [pinned]);
-    else callback(null, pinned.address, pinned.family);
+    if (options.all) callback(null, pinned.map(({ address, family }) => ({ address, family })));
+    else callback(null, pinned[0]!.address, pinned[0]!.family);
   }) as unknown as LookupFunction;
   const transport = url.protocol === 'https:' ? https : http;
   // An agent of our own, not `agent: false`: VS Code's proxy support replaces the agent of
