@@ -9,9 +9,9 @@ export type { ColorToken, DesignTokens, SizeToken, TypographyToken } from '../..
 
 /** What one fetched reference page gives the Architect. */
 export interface ReferenceDigest {
-  /** The URL as given. */
+  /** The URL as given, parsed, without `user:password@`. */
   url: string;
-  /** Where the page was found after redirects. */
+  /** Where the page was found after redirects (also without credentials). */
   finalUrl: string;
   title: string | null;
   /**
@@ -56,7 +56,11 @@ export type ReferenceErrorReason =
   | 'redirects'
   | 'network';
 
-/** A reference that could not be fetched; the message names the URL and the reason in words. */
+/**
+ * A reference that could not be fetched; the message names the URL (without
+ * credentials) and the reason in words: "https://x.test/: refused — it
+ * resolves to 10.0.0.5, a private-network address".
+ */
 export class ReferenceError extends Error {
   // Not 'ReferenceError': in a log that would read as JavaScript's own error for an undefined variable.
   override readonly name = 'DesignReferenceError';
