@@ -68,6 +68,7 @@ describe('memory/import-not-found', () => {
       '    @docs/indented-code.md',
       '',
       'An@docs/glued.md is not after whitespace.',
+      'Line refs @src/app.ts:42, globs @src/**/*.ts, placeholders @<file> and @${NAME}/x.md.',
     ].join('\n');
     expect(codes({ 'CLAUDE.md': text })).toEqual([]);
   });

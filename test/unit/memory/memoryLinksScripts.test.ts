@@ -120,3 +120,15 @@ describe('memory/unknown-script', () => {
     expect(validate(files).map((d) => [d.range.start.line, d.message.split(' (')[0]])).toEqual([[1, '"tsc" is not a script of package.json']]);
   });
 });
+
+describe('what plans and prose may say', () => {
+  it('does not check scripts in Orchard plans, which describe what is still to be built', () => {
+    const files = { '.orchard/plans/lint.md': '# Plan\nAdd `npm run lint`.\n', 'package.json': '{"scripts":{}}' };
+    expect(validate(files, '.orchard/plans/lint.md')).toEqual([]);
+  });
+
+  it('checks a quoted command in prose', () => {
+    const files = { 'CLAUDE.md': 'Run "npm run lnt" before pushing.\n', 'package.json': '{"scripts":{"lint":"eslint"}}' };
+    expect(validate(files).map((d) => [d.range.start.character, d.message])).toEqual([[13, '"lnt" is not a script of package.json; did you mean "lint"? (scripts: lint)']]);
+  });
+});

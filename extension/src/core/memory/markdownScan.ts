@@ -80,12 +80,14 @@ export function splitLines(text: string): string[] {
  * `@types/node` and `@v1.2` stay prose.
  */
 export function looksLikeImportPath(path: string): boolean {
+  // `src/app.ts:42`, globs and placeholders (`@src/**/*.ts`, `@<file>`, `@${NAME}`) are references, not imports.
+  if (/[:*?{}<>$|]/.test(path)) return false;
   if (path.startsWith('~/') || path.startsWith('./') || path.startsWith('../')) return path.length > 2;
   if (path.startsWith('/')) return path.length > 1 && !path.startsWith('//');
   const lastSegment = path.slice(path.lastIndexOf('/') + 1);
   const extension = FILE_EXTENSION.exec(lastSegment)?.[1];
   if (extension !== undefined) return path.includes('/') || !DOMAIN_ENDINGS.has(extension.toLowerCase());
-  return path.includes('/') && !SCOPED_PACKAGE.test(path) && !path.includes('://');
+  return path.includes('/') && !SCOPED_PACKAGE.test(path);
 }
 
 /** Trailing punctuation ends a sentence, not a path: `see @docs/a.md.` imports `docs/a.md`. */

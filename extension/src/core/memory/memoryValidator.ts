@@ -63,7 +63,8 @@ function run(path: string, text: string, ctx: MemoryContext): ValidationRun {
     ...importNotFound(graph, ctx),
     ...importGraphDiagnostics(graph, ctx.root, ctx.fs),
     ...linkDiagnostics(scan, path, ctx.root, ctx.fs, dependencies),
-    ...scriptDiagnostics(path, scan, { fs: ctx.fs, root: ctx.root, consulted: dependencies }),
+    // A plan describes what is still to be built, scripts included: naming one that does not exist yet is the point.
+    ...(kind === 'orchard-plan' ? [] : scriptDiagnostics(path, scan, { fs: ctx.fs, root: ctx.root, consulted: dependencies })),
     ...secretDiagnostics(text, lines),
     ...ruleDiagnostics(scan, text, kind, memoryRuleFor(ctx.schema, kind, relativePath)),
     ...duplicateHeadingDiagnostics(scan, path),

@@ -12,7 +12,7 @@ import { lineRange } from './lineIndex';
 import { codeSpans, type MarkdownScan } from './markdownScan';
 import { dirnameOf, foldersUpTo, relativeTo } from './posixPaths';
 
-const COMMAND = /(^|[\s;&|(`$])(npm|pnpm|yarn)[ \t]+((?:[^\s;&|)`'"]+[ \t]*){1,3})/g;
+const COMMAND = /(^|[\s;&|(`$"'])(npm|pnpm|yarn)[ \t]+((?:[^\s;&|)`'"]+[ \t]*){1,3})/g;
 
 const NPM_RUN = new Set(['run', 'run-script', 'rum', 'urn']);
 const NPM_TEST = new Set(['test', 't', 'tst']);
