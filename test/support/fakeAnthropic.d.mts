@@ -34,6 +34,8 @@ export type FakeStep =
   | ({ kind: 'reply'; content: FakeBlock[] } & ReplyOptions)
   /** An HTTP error with the real JSON body (`{type:'error', error:{type, message}}`); 529 is overloaded_error. */
   | { kind: 'error'; status: number; errorType?: string; message?: string; retryAfter?: number | string; retryAfterMs?: number }
+  /** A text reply paced at `delayMs` (default 100 ms) between events: something to press Stop on. */
+  | ({ kind: 'slow'; text?: string; tokens?: number } & ReplyOptions)
   /** A reply whose socket is destroyed after `afterEvents` SSE events (default 4): no message_stop. */
   | ({ kind: 'cut'; text?: string; tokens?: number; afterEvents?: number } & ReplyOptions)
   /** A reply that sends an SSE `error` event (default overloaded_error) after `afterEvents` events. */

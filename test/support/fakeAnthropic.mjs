@@ -247,7 +247,7 @@ async function respond(step, body, res, toolIdsWithThinking) {
 
   res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', 'request-id': nextId('req') });
   res.flushHeaders();
-  const delayMs = step.delayMs ?? 0;
+  const delayMs = step.delayMs ?? (step.kind === 'slow' ? 100 : 0);
   let index = 0;
   for (const [name, data] of events()) {
     if (step.kind === 'cut' && index >= (step.afterEvents ?? 4)) {

@@ -89,6 +89,15 @@ describe('fake Anthropic server', () => {
     expect(((await limited.json()) as { error: { type: string } }).error.type).toBe('rate_limit_error');
   });
 
+  it('paces a slow reply', async () => {
+    fake.script({ kind: 'slow', text: 'one two three', delayMs: 40 });
+    const started = Date.now();
+    const response = await fetch(`${fake.url}/v1/messages`, { method: 'POST', headers, body: body() });
+    const events = parseSse(await response.text());
+    expect(Date.now() - started).toBeGreaterThanOrEqual(40 * (events.length - 1) - 20);
+    expect(events.at(-1)![0]).toBe('message_stop');
+  });
+
   it('echoes the last user message when nothing is scripted, also without streaming', async () => {
     const response = await fetch(`${fake.url}/v1/messages`, { method: 'POST', headers, body: body({ stream: false }) });
     const message = (await response.json()) as { content: unknown; stop_reason: string };
