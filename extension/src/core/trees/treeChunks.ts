@@ -58,12 +58,15 @@ export function splitChunks(text: string, lineStarts: readonly number[]): ChunkS
     const first = text.charCodeAt(start);
     // Fast path: most lines of a tree are indented or blank.
     if (first === SPACE) {
-      if (indentOf(text, start) === -2) return undefined;
+      const indent = indentOf(text, start);
+      // Content before the first top-level key would be parsed apart from the mapping it breaks.
+      if (indent === -2 || (indent >= 0 && tops.length === 0)) return undefined;
       continue;
     }
     if (Number.isNaN(first) || first === NEWLINE || first === RETURN || first === HASH) continue;
     if (first === TAB) {
-      if (indentOf(text, start) === -2) return undefined;
+      const indent = indentOf(text, start);
+      if (indent === -2 || (indent >= 0 && tops.length === 0)) return undefined;
       continue;
     }
     const content = lineText(text, lineStarts, line);

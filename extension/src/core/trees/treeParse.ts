@@ -197,3 +197,8 @@ function assemble(
   }
   return { path, text, lineStarts, chunks, effective, parsedWhole, topKeys, steps, teardown, vars, stepIndex, stepsKey, stepsIsMap };
 }
+
+/** The document parsed as one piece, never split: what the chunked parse must always agree with (tests compare the two). */
+export function parseTreeWhole(path: string, text: string): ParsedTree {
+  return assemble(path, text, lineStartsOf(text), [], [{ data: parseWhole(text), startLine: 0 }], true);
+}
