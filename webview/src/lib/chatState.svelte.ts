@@ -39,6 +39,8 @@ export interface ChatStateOptions {
   scheduleFrame?: (flush: () => void) => void;
 }
 
+const RETRY_ANSWER_TIMEOUT_MS = 15_000;
+
 const defaultScheduler = (flush: () => void) => {
   if (typeof requestAnimationFrame === 'function') requestAnimationFrame(flush);
   else setTimeout(flush, 16);
@@ -136,6 +138,11 @@ export class ChatState {
     if (!this.slug || this.retrying) return;
     this.retrying = true;
     this.#options.post({ type: 'chat/retry', slug: this.slug });
+    // A host that never answers must not leave Retry disabled for good.
+    const slug = this.slug;
+    setTimeout(() => {
+      if (this.retrying && this.slug === slug && !this.running) this.retrying = false;
+    }, RETRY_ANSWER_TIMEOUT_MS);
   }
 
   /** The host reported an error while we waited: let the composer and Retry be used again. */
