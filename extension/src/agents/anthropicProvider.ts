@@ -100,6 +100,8 @@ export class AnthropicProvider implements ModelProvider {
       sdk,
       client: new sdk.Anthropic({
         apiKey: this.options.apiKey,
+        // The key we were given, never a token the SDK would otherwise pick up from ANTHROPIC_AUTH_TOKEN.
+        authToken: null,
         ...(this.options.baseUrl ? { baseURL: this.options.baseUrl } : {}),
         maxRetries: 0,
         timeout: this.timeoutMs,
