@@ -68,7 +68,8 @@ describe('memory/import-not-found', () => {
       '    @docs/indented-code.md',
       '',
       'An@docs/glued.md is not after whitespace.',
-      'Line refs @src/app.ts:42, globs @src/**/*.ts, placeholders @<file> and @${NAME}/x.md.',
+      'Line refs @src/app.ts:42, globs @src/**/*.ts and @babel/*, placeholders @<file> and @${NAME}/x.md.',
+      '# @nodelib/fs.stat and @pkgjs/parseArgs are packages',
     ].join('\n');
     expect(codes({ 'CLAUDE.md': text })).toEqual([]);
   });

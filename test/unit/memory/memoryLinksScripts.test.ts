@@ -35,7 +35,7 @@ describe('memory/link-not-found', () => {
     expect(validate(files)).toEqual([]);
   });
 
-  it('ignores URLs, mail links, anchors, placeholders, footnotes and links in code', () => {
+  it('ignores URLs, mail links, anchors, placeholders, footnotes, links out of the workspace and links in code', () => {
     const text = [
       '[site](https://example.com/a.md) [mail](mailto:me@example.com) [top](#map) [vs](vscode:extension/x)',
       '[tpl](<{{ path }}>) [[wiki]] [^1]: footnote text',
@@ -43,7 +43,7 @@ describe('memory/link-not-found', () => {
       '```',
       '[fenced](docs/missing.md)',
       '```',
-      '[proto](//cdn.example.com/x.js)',
+      '[proto](//cdn.example.com/x.js) [issues](../../issues) on GitHub',
     ].join('\n');
     expect(validate({ 'CLAUDE.md': text })).toEqual([]);
   });

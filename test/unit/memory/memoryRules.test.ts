@@ -101,8 +101,8 @@ describe('memory/duplicate-heading', () => {
     ]);
   });
 
-  it('accepts the same heading under different parents or at different levels', () => {
-    const text = '# Guide\n## Web\n### Commands\n## API\n### Commands\n#### API\n';
+  it('accepts the same heading under different parents, at different levels, or as repeated captions below level 3', () => {
+    const text = '# Guide\n## Web\n### Commands\n## API\n### Commands\n#### API\n#### Example:\n#### Example:\n';
     expect(validate('CLAUDE.md', text)).toEqual([]);
   });
 });

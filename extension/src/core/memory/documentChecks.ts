@@ -9,7 +9,7 @@ import { lineRange } from './lineIndex';
 import { normalizeHeading, type Heading, type LinkRef, type MarkdownScan } from './markdownScan';
 import type { MemoryKind } from './memoryKinds';
 import { MEMORY_KIND_LABELS } from './memoryKinds';
-import { dirnameOf, joinPath, normalizePath, relativeTo } from './posixPaths';
+import { dirnameOf, isInside, joinPath, normalizePath, relativeTo } from './posixPaths';
 import { titleForNewFile } from './importGraph';
 
 const URL_SCHEME = /^[A-Za-z][A-Za-z0-9+.-]*:/;
@@ -45,7 +45,8 @@ export function linkDiagnostics(scan: MarkdownScan, path: string, root: string, 
   const diagnostics: OrchardDiagnostic[] = [];
   for (const link of scan.links) {
     const target = resolveLinkTarget(link, path, root);
-    if (target === undefined) continue;
+    // A link that climbs out of the workspace is usually relative to a web page (`../../issues` on GitHub).
+    if (target === undefined || !isInside(target, root)) continue;
     consulted.add(target);
     // A root-relative `/x` may also be an absolute path on this machine.
     const raw = link.target.replace(/^mdc:/, '').replace(/[?#].*$/, '');
@@ -98,6 +99,12 @@ export function ruleDiagnostics(scan: MarkdownScan, text: string, kind: MemoryKi
   return diagnostics;
 }
 
+/**
+ * Levels past this are captions more than sections ("#### Example:" under each
+ * API entry): repeating them is a style, not a mistake.
+ */
+const DEEPEST_CHECKED_HEADING = 3;
+
 /** The same heading text at the same level under the same parent: the second one is reported. */
 export function duplicateHeadingDiagnostics(scan: MarkdownScan, path: string): OrchardDiagnostic[] {
   const diagnostics: OrchardDiagnostic[] = [];
@@ -108,7 +115,7 @@ export function duplicateHeadingDiagnostics(scan: MarkdownScan, path: string): O
     const parent = parents[parents.length - 1];
     parents.push(heading);
     const text = normalizeHeading(heading.text);
-    if (text === '') continue;
+    if (text === '' || heading.level > DEEPEST_CHECKED_HEADING) continue;
     const key = `${parent ? parent.line : -1}\u0000${heading.level}\u0000${text}`;
     const first = seen.get(key);
     if (!first) {

@@ -64,9 +64,13 @@ const BLOCK_START = /^ {0,3}(?:>|[-*+] |\d{1,9}[.)] |\||<|#|```|~~~)/;
 const THEMATIC_BREAK = /^ {0,3}(?:(?:-[ \t]*){3,}|(?:\*[ \t]*){3,}|(?:_[ \t]*){3,})$/;
 const REFERENCE_DEFINITION = /^ {0,3}\[(?!\^)[^\]]+\]:[ \t]*(<[^>]*>|\S+)/;
 const IMPORT_CANDIDATE = /(^|[ \t])@(\S+)/g;
-/** `@scope/name` (optionally `@1.2.3`): an npm package, not a file. */
-const SCOPED_PACKAGE = /^[a-z0-9][a-z0-9._-]*\/[a-z0-9][a-z0-9._-]*(?:@\S*)?$/;
+/** `@scope/name` (optionally `@1.2.3`): an npm package, not a file — unless it ends in a file extension we know. */
+const SCOPED_PACKAGE = /^[a-z0-9][a-z0-9._-]*\/[a-z0-9][a-z0-9._-]*(?:@\S*)?$/i;
 const FILE_EXTENSION = /\.([A-Za-z][A-Za-z0-9]{0,9})$/;
+/** What imported files are: a scoped-package-shaped `@docs/guide.md` is a file, `@nodelib/fs.stat` a package. */
+const KNOWN_FILE_EXTENSIONS = new Set(
+  'md mdc markdown txt json jsonc yaml yml toml ini env xml csv ts tsx js jsx mjs cjs py rb go rs java kt swift c h cpp cs php sh bash zsh sql html css scss svelte vue prisma graphql proto'.split(' '),
+);
 /** `@example.com` is an address or a domain in prose, not a file to import. */
 const DOMAIN_ENDINGS = new Set(['com', 'org', 'net', 'io', 'dev', 'ai', 'co', 'app', 'edu', 'gov']);
 
@@ -85,14 +89,15 @@ export function looksLikeImportPath(path: string): boolean {
   if (path.startsWith('~/') || path.startsWith('./') || path.startsWith('../')) return path.length > 2;
   if (path.startsWith('/')) return path.length > 1 && !path.startsWith('//');
   const lastSegment = path.slice(path.lastIndexOf('/') + 1);
-  const extension = FILE_EXTENSION.exec(lastSegment)?.[1];
-  if (extension !== undefined) return path.includes('/') || !DOMAIN_ENDINGS.has(extension.toLowerCase());
-  return path.includes('/') && !SCOPED_PACKAGE.test(path);
+  const extension = FILE_EXTENSION.exec(lastSegment)?.[1]?.toLowerCase();
+  if (SCOPED_PACKAGE.test(path)) return extension !== undefined && KNOWN_FILE_EXTENSIONS.has(extension);
+  if (extension !== undefined) return path.includes('/') || !DOMAIN_ENDINGS.has(extension);
+  return path.includes('/');
 }
 
 /** Trailing punctuation ends a sentence, not a path: `see @docs/a.md.` imports `docs/a.md`. */
 function trimImportPath(raw: string): string {
-  return raw.replace(/[.,;:!?)\]}>'"*_`]+$/, '');
+  return raw.replace(/[.,;:!?)\]}>'"`]+$/, '');
 }
 
 /** Inline code spans of one line as [start, end) column pairs (unmatched backticks are literal). */
