@@ -181,8 +181,11 @@ export function decodeEntities(text: string): string {
   });
 }
 
+/** Control characters and bidi overrides: invisible in a digest, but able to disguise what a line says. */
+export const INVISIBLE_CHARACTERS = /[\u0000-\u0008\u000b\u000e-\u001f\u007f\u200b-\u200f\u202a-\u202e\u2066-\u2069]/g;
+
 function cleanText(text: string): string {
-  return decodeEntities(text).replace(/\s+/g, ' ').trim();
+  return decodeEntities(text).replace(INVISIBLE_CHARACTERS, '').replace(/\s+/g, ' ').trim();
 }
 
 // ---- usage statistics ---------------------------------------------------------
@@ -255,6 +258,10 @@ export function digestDesign(structure: HtmlStructure, linkedCss: readonly strin
 
 const SPACING_PROPERTY = /^(margin|padding)(-(top|right|bottom|left|block|inline)(-(start|end))?)?$|^(row-|column-|grid-)?gap$/;
 const RADIUS_PROPERTY = /^border(-(top|bottom|start|end)-(left|right|start|end))?-radius$/;
+// Sizes and weights reach the Architect's text and the blueprint: only values that look like them.
+const FONT_SIZE = /^(\d*\.?\d+(px|rem|em|pt|%|vw|ch)|(clamp|calc|min|max)\([^;]{1,80}\)|(xx?-)?(small|large)|medium|smaller|larger)$/i;
+const FONT_WEIGHT = /^([1-9]00|[1-9]\d{0,2}|normal|bold|bolder|lighter)$/;
+const MAX_FAMILY_NAME = 60;
 const LENGTH = /(?<![\w.-])(\d*\.?\d+)(px|rem|em)\b/g;
 const RADIUS_LENGTH = /(?<![\w.-])(\d*\.?\d+)(px|rem|em|%)/g;
 
@@ -301,10 +308,12 @@ function collectStats(rules: readonly CssRule[]): DesignStats {
       }
       if (property === 'font-size' || property === 'font') {
         const size = property === 'font' ? /(?:^|\s)(\d*\.?\d+(?:px|rem|em|pt|%))/.exec(value)?.[1] : value.trim();
-        if (size) increment(sizes[role], size);
+        if (size && FONT_SIZE.test(size)) increment(sizes[role], size);
       }
-      const weight = property === 'font' ? /(?:^|\s)(bold|bolder|lighter|[1-9]00)(?=\s)/.exec(value)?.[1] : value.trim();
-      if ((property === 'font-weight' || property === 'font') && weight) increment(weights[role], weight);
+      if (property === 'font-weight' || property === 'font') {
+        const weight = property === 'font' ? /(?:^|\s)(bold|bolder|lighter|[1-9]00)(?=\s)/.exec(value)?.[1] : value.trim().toLowerCase();
+        if (weight && FONT_WEIGHT.test(weight)) increment(weights[role], weight);
+      }
       if (SPACING_PROPERTY.test(property)) countLengths(spacing, value, LENGTH);
       if (RADIUS_PROPERTY.test(property)) countLengths(radius, value, RADIUS_LENGTH);
     }
@@ -351,7 +360,9 @@ function familyOfFontShorthand(value: string): string | null {
 }
 
 function countFont(fonts: Map<string, FontUse>, value: string, role: FontRole): void {
-  const family = value.split(',').map(unquote).filter((name) => name !== '').join(', ');
+  const names = value.split(',').map(unquote).filter((name) => name !== '');
+  if (names.some((name) => name.length > MAX_FAMILY_NAME)) return;
+  const family = names.join(', ');
   if (family === '' || /^(inherit|initial|unset|revert)$/i.test(family)) return;
   const use = fonts.get(family) ?? { family, count: 0, roles: emptyByRole(() => 0) };
   use.count++;

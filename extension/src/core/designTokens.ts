@@ -58,6 +58,8 @@ export function cssColorsIn(value: string, allowNamed: boolean): string[] {
   return colors;
 }
 
+const COLOR_FUNCTION_PART = /^(-?\d*\.?\d+(%|deg|turn|rad)?|none|srgb|srgb-linear|display-p3|a98-rgb|prophoto-rgb|rec2020|xyz|xyz-d50|xyz-d65)$/i;
+
 function normalizeHex(hex: string): string | null {
   if (![3, 4, 6, 8].includes(hex.length)) return null;
   const full = (hex.length <= 4 ? [...hex].map((c) => c + c).join('') : hex).toLowerCase();
@@ -78,7 +80,9 @@ function normalizeColorFunction(fn: string, args: string): string | null {
     if (alpha >= 1) return `#${[r!, g!, b!].map((c) => c.toString(16).padStart(2, '0')).join('')}`;
     return `rgba(${r}, ${g}, ${b}, ${+alpha.toFixed(3)})`;
   }
-  return `${fn}(${parts.join(' ')})`;
+  // Other colour spaces are kept as written, when every part is a number or a colour-space name.
+  const plausible = parts.length >= 3 && parts.length <= 5 && parts.every((p) => COLOR_FUNCTION_PART.test(p));
+  return plausible ? `${fn}(${parts.join(' ')})` : null;
 }
 
 /** A percentage or a plain number (on a scale where `plainMax` means 100%) as 0…1. */

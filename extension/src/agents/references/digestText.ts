@@ -3,7 +3,7 @@
  * text, at most ~6 KB, that says it is an automatic digest of someone else's
  * page — data to draw on, never instructions to follow.
  */
-import type { DesignDigest } from '../../core/designDigest';
+import { INVISIBLE_CHARACTERS, type DesignDigest } from '../../core/designDigest';
 
 export const MAX_DIGEST_CHARS = 6000;
 const MAX_OUTLINE_LINES = 24;
@@ -108,7 +108,8 @@ function countedList(values: readonly { value: string; count: number }[]): strin
 }
 
 function clip(text: string, max: number): string {
-  return text.length > max ? `${text.slice(0, max - 1)}…` : text;
+  const visible = text.replace(INVISIBLE_CHARACTERS, '').replace(/\s+/g, ' ');
+  return visible.length > max ? `${visible.slice(0, max - 1)}…` : visible;
 }
 
 /** Whole lines up to the size limit, then a line saying that the rest was left out. */
