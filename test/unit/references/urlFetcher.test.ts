@@ -1,3 +1,7 @@
+import { readFileSync } from 'node:fs';
+import * as https from 'node:https';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { fetchReference } from '../../../extension/src/agents/references/designReferences';
@@ -235,6 +239,31 @@ describe('fetchReference over a loopback server (test address policy)', () => {
     server.route('/', redirect('http://[bad'));
     const error = await failure(fetchReference(`${server.origin}/`, testPolicy));
     expect(error.message).toBe(`${server.origin}/: the server redirected to an invalid URL (http://[bad)`);
+  });
+
+  it('verifies TLS against the URL host name while connecting to the pinned address', async () => {
+    const fixture = (name: string) => readFileSync(join(__dirname, 'fixtures', name));
+    const serverNames: string[] = [];
+    const tlsServer = https.createServer({
+      key: fixture('test-only-selfsigned.key.pem'),
+      cert: fixture('test-only-selfsigned.cert.pem'),
+      SNICallback: (name, done) => {
+        serverNames.push(name);
+        done(null, undefined);
+      },
+    });
+    await new Promise<void>((resolve) => tlsServer.listen(0, '127.0.0.1', resolve));
+    try {
+      const { port } = tlsServer.address() as AddressInfo;
+      const lookup = async () => [{ address: '127.0.0.1', family: 4 }];
+      const error = await failure(fetchReference(`https://design.example.test:${port}/`, { ...testPolicy, lookup }));
+      // The self-signed certificate is refused: verification is on, and it ran for design.example.test.
+      expect(error.reason).toBe('network');
+      expect(error.message).toBe(`https://design.example.test:${port}/: the connection failed (DEPTH_ZERO_SELF_SIGNED_CERT)`);
+      expect(serverNames).toEqual(['design.example.test']);
+    } finally {
+      tlsServer.close();
+    }
   });
 
   it('stops when the caller cancels', async () => {
