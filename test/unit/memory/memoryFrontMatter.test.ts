@@ -41,6 +41,10 @@ describe('Cursor .mdc front matter', () => {
     expect(validate('.cursor/rules/ts.mdc', '---\ndescription: TypeScript rules\nglobs: *.ts,src/**/*.{ts,tsx}\nalwaysApply: false\n---\nUse strict mode.\n')).toEqual([]);
   });
 
+  it('accepts the empty description and globs Cursor writes into a new rule', () => {
+    expect(validate('.cursor/rules/new.mdc', '---\ndescription: \nglobs: \nalwaysApply: false\n---\n# New rule\n')).toEqual([]);
+  });
+
   it('reports wrong types at their values', () => {
     expect(summary('.cursor/rules/ts.mdc', '---\ndescription: [a, b]\nglobs: src/**\nalwaysApply: "yes"\n---\n')).toEqual([
       ['memory/front-matter-field', 1, 13, 19, '"description" must be a string, not a list'],

@@ -45,6 +45,12 @@ describe('memory/import-not-found', () => {
     ]);
   });
 
+  it('reads a one-segment import with a file extension, such as @AGENTS.md', () => {
+    expect(codes({ 'CLAUDE.md': '# Claude\n@AGENTS.md\n@README\n' }).map((d) => [d.code, d.message])).toEqual([
+      ['memory/import-not-found', 'imported file "AGENTS.md" does not exist (looked for AGENTS.md)'],
+    ]);
+  });
+
   it('drops trailing sentence punctuation from the path', () => {
     const diagnostics = codes({ 'CLAUDE.md': 'Read @docs/a.md, then @docs/b.md.\n', 'docs/a.md': 'a', 'docs/b.md': 'b' });
     expect(diagnostics).toEqual([]);
@@ -70,6 +76,7 @@ describe('memory/import-not-found', () => {
       'An@docs/glued.md is not after whitespace.',
       'Line refs @src/app.ts:42, globs @src/**/*.ts and @babel/*, placeholders @<file> and @${NAME}/x.md.',
       '# @nodelib/fs.stat and @pkgjs/parseArgs are packages',
+      'Python: @app.route(\'/users\') and @pytest.fixture; CSS: @media and @import url(x.css).',
     ].join('\n');
     expect(codes({ 'CLAUDE.md': text })).toEqual([]);
   });

@@ -214,6 +214,8 @@ export function frontMatterDiagnostics(kind: MemoryKind, scan: MarkdownScan, lin
   const known = Object.keys(rules);
   for (const field of fields) {
     const rule = rules[field.key];
+    // Cursor writes `description:` and `globs:` with no value into every new rule: empty means unset.
+    if (rule && field.value === null) continue;
     if (rule) {
       diagnostics.push(...rule.check(field));
       continue;

@@ -71,8 +71,6 @@ const FILE_EXTENSION = /\.([A-Za-z][A-Za-z0-9]{0,9})$/;
 const KNOWN_FILE_EXTENSIONS = new Set(
   'md mdc markdown txt json jsonc yaml yml toml ini env xml csv ts tsx js jsx mjs cjs py rb go rs java kt swift c h cpp cs php sh bash zsh sql html css scss svelte vue prisma graphql proto'.split(' '),
 );
-/** `@example.com` is an address or a domain in prose, not a file to import. */
-const DOMAIN_ENDINGS = new Set(['com', 'org', 'net', 'io', 'dev', 'ai', 'co', 'app', 'edu', 'gov']);
 
 export function splitLines(text: string): string[] {
   return text.split('\n').map((line) => (line.endsWith('\r') ? line.slice(0, -1) : line));
@@ -84,15 +82,18 @@ export function splitLines(text: string): string[] {
  * `@types/node` and `@v1.2` stay prose.
  */
 export function looksLikeImportPath(path: string): boolean {
-  // `src/app.ts:42`, globs and placeholders (`@src/**/*.ts`, `@<file>`, `@${NAME}`) are references, not imports.
-  if (/[:*?{}<>$|]/.test(path)) return false;
+  // `src/app.ts:42`, globs, placeholders (`@src/**/*.ts`, `@<file>`, `@${NAME}`) and code (`@app.route('/x')`)
+  // are references, not imports.
+  if (/[:*?{}<>$|()'"=,;[\]&!]/.test(path)) return false;
   if (path.startsWith('~/') || path.startsWith('./') || path.startsWith('../')) return path.length > 2;
   if (path.startsWith('/')) return path.length > 1 && !path.startsWith('//');
   const lastSegment = path.slice(path.lastIndexOf('/') + 1);
   const extension = FILE_EXTENSION.exec(lastSegment)?.[1]?.toLowerCase();
-  if (SCOPED_PACKAGE.test(path)) return extension !== undefined && KNOWN_FILE_EXTENSIONS.has(extension);
-  if (extension !== undefined) return path.includes('/') || !DOMAIN_ENDINGS.has(extension);
-  return path.includes('/');
+  const knownExtension = extension !== undefined && KNOWN_FILE_EXTENSIONS.has(extension);
+  if (SCOPED_PACKAGE.test(path)) return knownExtension;
+  // One segment: `@AGENTS.md` is an import, `@pytest.fixture`, `@example.com` and `@alice` are not.
+  if (!path.includes('/')) return knownExtension;
+  return true;
 }
 
 /** Trailing punctuation ends a sentence, not a path: `see @docs/a.md.` imports `docs/a.md`. */
