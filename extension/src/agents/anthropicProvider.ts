@@ -295,7 +295,7 @@ function toContentParam(block: ContentBlock): ContentBlockParam {
     case 'image':
       return { type: 'image', source: { type: 'base64', media_type: block.mediaType, data: block.base64 } };
     case 'tool_use':
-      return { type: 'tool_use', id: block.id, name: block.name, input: block.input ?? {} };
+      return { type: 'tool_use', id: block.id, name: block.name, input: asInputObject(block.input) };
     case 'tool_result':
       return { type: 'tool_result', tool_use_id: block.toolUseId, content: block.content, ...(block.isError ? { is_error: true } : {}) };
   }
@@ -380,7 +380,7 @@ export class MessageAssembler {
   replayContent(): ContentBlockParam[] {
     return this.ordered().flatMap((block): ContentBlockParam[] => {
       if (block.type === 'text') return block.text === '' ? [] : [{ type: 'text', text: block.text }];
-      if (block.type === 'tool_use') return [{ type: 'tool_use', id: block.id, name: block.name, input: parseToolInput(block.json) ?? {} }];
+      if (block.type === 'tool_use') return [{ type: 'tool_use', id: block.id, name: block.name, input: asInputObject(parseToolInput(block.json)) }];
       if (block.type === 'thinking' || block.type === 'redacted_thinking') return [block];
       return [];
     });
@@ -412,6 +412,11 @@ function parseToolInput(json: string): unknown {
   } catch {
     return json;
   }
+}
+
+/** The API takes only an object as a tool call's input; a call whose input was unreadable goes back as `{}` (its tool_result says what was wrong). */
+function asInputObject(input: unknown): Record<string, unknown> {
+  return typeof input === 'object' && input !== null && !Array.isArray(input) ? (input as Record<string, unknown>) : {};
 }
 
 const STOP_REASONS = new Set<string>(['end_turn', 'tool_use', 'max_tokens', 'stop_sequence', 'refusal', 'pause_turn']);

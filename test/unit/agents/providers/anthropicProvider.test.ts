@@ -157,7 +157,7 @@ describe('AnthropicProvider: streaming', () => {
     expect(error.message).toContain('must start with a thinking block');
   });
 
-  it('passes a tool input that is not valid JSON on as the raw string', async () => {
+  it('passes a tool input that is not valid JSON on as the raw string, and back as {}', async () => {
     // The fake always streams valid JSON; a truncated input is checked through the assembler directly.
     const assembler = new MessageAssembler('m');
     assembler.accept({ type: 'content_block_start', index: 0, content_block: { type: 'tool_use', id: 't', name: 'n', input: {}, caller: { type: 'direct' } } as never });
@@ -165,6 +165,10 @@ describe('AnthropicProvider: streaming', () => {
     assembler.accept({ type: 'message_stop' });
     const result = assembler.result();
     expect(result.type === 'message' && result.content).toEqual([{ type: 'tool_use', id: 't', name: 'n', input: '{"summary": "cut' }]);
+    // Sent back in the conversation, such a call carries an empty object: the API accepts nothing else.
+    fake.script({ kind: 'text', text: 'ok' });
+    await collect(provider().stream(request({ messages: [...request().messages, { role: 'assistant', content: [{ type: 'tool_use', id: 't', name: 'n', input: '{"summary": "cut' }] }, { role: 'user', content: [{ type: 'tool_result', toolUseId: 't', content: 'input was not JSON', isError: true }] }] }), new AbortController().signal));
+    expect(fake.requests[0]!.body.messages[1].content[0].input).toEqual({});
   });
 });
 
