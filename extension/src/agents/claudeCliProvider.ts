@@ -344,8 +344,9 @@ export class StreamJsonReader {
       return; // the CLI's stray non-JSON output (warnings) is not part of the reply
     }
     if (parsed.type === 'stream_event' && parsed.event?.type === 'content_block_delta' && parsed.event.delta?.type === 'text_delta') {
+      const separator = !this.streamedThisMessage && this.texts.length > 0 ? '\n\n' : '';
       this.streamedThisMessage = true;
-      yield* this.withToolIds(this.filter.push(parsed.event.delta.text ?? ''));
+      yield* this.withToolIds(this.filter.push(separator + (parsed.event.delta.text ?? '')));
     } else if (parsed.type === 'assistant' && parsed.message) {
       this.model = parsed.message.model || this.model;
       const text = (parsed.message.content ?? []).filter((block) => block.type === 'text').map((block) => block.text ?? '').join('');

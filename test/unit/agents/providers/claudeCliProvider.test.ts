@@ -148,6 +148,7 @@ describe('ClaudeCliProvider', () => {
     const { cli } = provider('two-messages');
     const { events } = await run(cli.stream(request(), new AbortController().signal));
     expect(final(events).content).toEqual([{ type: 'text', text: 'Let me look at the README.\n\nIt is a todo app.' }]);
+    expect(streamedText(events)).toBe('Let me look at the README.\n\nIt is a todo app.');
   });
 
   it('says where it looked when the executable is missing', async () => {
