@@ -13,7 +13,9 @@
  *   earlier tool calls as the same fenced blocks, tool results as text. Images
  *   cannot go through the text prompt; they are replaced by a note.
  * - The system text goes in with `--system-prompt` (replacing Claude Code's own
- *   coding prompt; the default) or `--append-system-prompt` (`systemPromptFlag`).
+ *   coding prompt; the default) or `--append-system-prompt` (`systemPromptFlag`);
+ *   one too long for a command-line argument goes at the top of stdin instead.
+ * - `--model` only when one is configured for the CLI; otherwise its own default.
  * - The CLI may use its own read-only tools within a request; only text reaches us.
  * Abort and the idle timeout kill the whole process tree.
  */
