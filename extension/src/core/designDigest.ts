@@ -152,7 +152,10 @@ function readMeta(out: HtmlStructure, attributes: Map<string, string>): void {
 function readLink(out: HtmlStructure, attributes: Map<string, string>): void {
   const rel = (attributes.get('rel') ?? '').toLowerCase().split(/\s+/);
   const href = attributes.get('href')?.trim();
-  if (href && rel.includes('stylesheet') && !rel.includes('alternate')) out.stylesheetHrefs.push(href);
+  // `rel=preload as=style` is how many pages load their CSS late (switched to a stylesheet on load).
+  const preloadedStyle = rel.includes('preload') && attributes.get('as')?.toLowerCase() === 'style';
+  const stylesheet = (rel.includes('stylesheet') && !rel.includes('alternate')) || preloadedStyle;
+  if (href && stylesheet && !out.stylesheetHrefs.includes(href)) out.stylesheetHrefs.push(href);
 }
 
 function skipPast(text: string, needle: string, from: number): number {

@@ -99,6 +99,11 @@ describe('scanHtml leniency', () => {
     expect(structure.landmarks).toEqual({ nav: 2 });
   });
 
+  it('counts a preloaded style as a stylesheet, once', () => {
+    const structure = scanHtml('<link rel="preload" href="/late.css" as="style"><link rel=stylesheet href="/late.css"><link rel=preload href=/font.woff2 as=font>');
+    expect(structure.stylesheetHrefs).toEqual(['/late.css']);
+  });
+
   it('reads a <base href> and an og:title when there is no <title>', () => {
     const structure = scanHtml('<base href="https://cdn.example/"><meta property="og:title" content="OG">');
     expect(structure.baseHref).toBe('https://cdn.example/');
