@@ -10,11 +10,13 @@
  */
 import picomatch from 'picomatch/posix';
 import { isMap, isScalar, isSeq, parseDocument, type Node as YamlNode } from 'yaml';
+import type * as z from 'zod/mini';
 import type { OrchardDiagnostic, Range } from '../validation/types';
 import { closestMatch } from './didYouMean';
 import { lineRange, type LineIndex } from './lineIndex';
 import type { MarkdownScan } from './markdownScan';
 import type { MemoryKind } from './memoryKinds';
+import { FRONT_MATTER_SCHEMAS, GLOB_FIELDS, USES_FRONT_MATTER } from './memorySchemas';
 
 interface FieldValue {
   value: unknown;
@@ -28,32 +30,6 @@ export interface FrontMatterField extends FieldValue {
   items?: FieldValue[];
 }
 
-interface FieldRule {
-  check: (field: FrontMatterField) => OrchardDiagnostic[];
-}
-
-const KIND_FIELDS: Partial<Record<MemoryKind, Record<string, FieldRule>>> = {
-  'claude-rule': { paths: { check: (f) => globsField(f, 'paths', false) }, description: { check: (f) => stringField(f) } },
-  'cursor-rule': {
-    description: { check: (f) => stringField(f) },
-    globs: { check: (f) => globsField(f, 'globs', true) },
-    alwaysApply: { check: (f) => booleanField(f) },
-  },
-  'copilot-instructions': {
-    applyTo: { check: (f) => globsField(f, 'applyTo', true) },
-    excludeAgent: { check: (f) => excludeAgentField(f) },
-    description: { check: (f) => stringField(f) },
-    name: { check: (f) => stringField(f) },
-  },
-  agents: { name: { check: (f) => stringField(f, true) }, description: { check: (f) => stringField(f, true) } },
-  'agents-override': { name: { check: (f) => stringField(f, true) }, description: { check: (f) => stringField(f, true) } },
-};
-
-/** Kinds whose tools read front matter: an unclosed block there is a real problem. */
-const USES_FRONT_MATTER = new Set<MemoryKind>(['claude-rule', 'cursor-rule', 'copilot-instructions']);
-
-const EXCLUDE_AGENT_VALUES = ['code-review', 'coding-agent'];
-
 function fieldError(range: Range, message: string, code = 'memory/front-matter-field'): OrchardDiagnostic {
   return { range, severity: 'error', code, message };
 }
@@ -62,21 +38,6 @@ function typeName(value: unknown): string {
   if (value === null) return 'empty';
   if (Array.isArray(value)) return 'a list';
   return typeof value === 'object' ? 'a mapping' : `${typeof value} ${JSON.stringify(value)}`;
-}
-
-function stringField(field: FrontMatterField, nonEmpty = false): OrchardDiagnostic[] {
-  if (typeof field.value !== 'string') return [fieldError(field.range, `"${field.key}" must be a string, not ${typeName(field.value)}`)];
-  if (nonEmpty && field.value.trim() === '') return [fieldError(field.range, `"${field.key}" must not be empty`)];
-  return [];
-}
-
-function booleanField(field: FrontMatterField): OrchardDiagnostic[] {
-  return typeof field.value === 'boolean' ? [] : [fieldError(field.range, `"${field.key}" must be true or false, not ${typeName(field.value)}`)];
-}
-
-function excludeAgentField(field: FrontMatterField): OrchardDiagnostic[] {
-  if (typeof field.value === 'string' && EXCLUDE_AGENT_VALUES.includes(field.value)) return [];
-  return [fieldError(field.range, `"excludeAgent" must be "code-review" or "coding-agent", not ${typeName(field.value)}`)];
 }
 
 function invalidGlob(glob: string): string | undefined {
@@ -107,25 +68,34 @@ export function splitGlobList(value: string): string[] {
   return globs.filter((glob, index) => glob.trim() !== '' || (index === 0 && globs.length === 1));
 }
 
-/** A glob field: a string (comma-separated where the tool allows it) or a list of strings. */
-function globsField(field: FrontMatterField, key: string, commaSeparated: boolean): OrchardDiagnostic[] {
+/** Each entry of a glob field (already known to be a string or a list) must be a glob that parses. */
+function globDiagnostics(field: FrontMatterField, commaSeparated: boolean): OrchardDiagnostic[] {
   const values: FieldValue[] = field.items ?? (typeof field.value === 'string' ? [field] : []);
-  if (values.length === 0 && !(Array.isArray(field.value) && field.value.length === 0)) {
-    return [fieldError(field.range, `"${key}" must be a glob string or a list of globs, not ${typeName(field.value)}`)];
-  }
   const diagnostics: OrchardDiagnostic[] = [];
   for (const item of values) {
     if (typeof item.value !== 'string') {
-      diagnostics.push(fieldError(item.range, `each "${key}" entry must be a glob string, not ${typeName(item.value)}`));
+      diagnostics.push(fieldError(item.range, `each "${field.key}" entry must be a glob string, not ${typeName(item.value)}`));
       continue;
     }
     const globs = commaSeparated ? splitGlobList(item.value) : [item.value];
     for (const glob of globs) {
       const problem = invalidGlob(glob.trim());
-      if (problem) diagnostics.push({ ...fieldError(item.range, `"${key}": "${glob.trim()}" is not a valid glob (${problem})`), code: 'memory/invalid-glob' });
+      if (problem) diagnostics.push(fieldError(item.range, `"${field.key}": "${glob.trim()}" is not a valid glob (${problem})`, 'memory/invalid-glob'));
     }
   }
   return diagnostics;
+}
+
+/** One field against its zod schema; the message names the field and what it holds now. */
+function fieldDiagnostics(field: FrontMatterField, schema: z.ZodMiniType): OrchardDiagnostic[] {
+  const result = schema.safeParse(field.value);
+  if (result.success) {
+    const glob = GLOB_FIELDS[field.key];
+    return glob ? globDiagnostics(field, glob.commaSeparated) : [];
+  }
+  const issue = result.error.issues[0];
+  const holds = issue?.code === 'custom' ? '' : `, not ${typeName(field.value)}`;
+  return [fieldError(field.range, `"${field.key}" ${issue?.message ?? 'is not valid'}${holds}`)];
 }
 
 function readYaml(source: string, baseOffset: number, lines: LineIndex): FrontMatterField[] | undefined {
@@ -203,21 +173,20 @@ export function frontMatterDiagnostics(kind: MemoryKind, scan: MarkdownScan, lin
     if (!USES_FRONT_MATTER.has(kind)) return [];
     return [fieldError(lineRange(0, 0, 3), 'front matter is opened with "---" here and never closed with another "---" line', 'memory/front-matter-syntax')];
   }
-  const rules = KIND_FIELDS[kind];
-  if (!rules) return [];
+  const schema = FRONT_MATTER_SCHEMAS[kind];
+  if (!schema) return [];
   const start = lines.lineStarts[1] ?? 0;
   const end = lines.lineStarts[block.closeLine] ?? start;
-  const source = lines.text.slice(start, end);
-  const strict = readYaml(source, start, lines);
+  const strict = readYaml(lines.text.slice(start, end), start, lines);
   const { fields, problems } = strict ? { fields: strict, problems: [] } : readLenient(scan, block.closeLine);
   const diagnostics = [...problems];
-  const known = Object.keys(rules);
+  const shape = schema.def.shape;
+  const known = Object.keys(shape);
   for (const field of fields) {
-    const rule = rules[field.key];
-    // Cursor writes `description:` and `globs:` with no value into every new rule: empty means unset.
-    if (rule && field.value === null) continue;
-    if (rule) {
-      diagnostics.push(...rule.check(field));
+    const fieldSchema = shape[field.key];
+    if (fieldSchema) {
+      // Cursor writes `description:` and `globs:` with no value into every new rule: empty means unset.
+      if (field.value !== null) diagnostics.push(...fieldDiagnostics(field, fieldSchema));
       continue;
     }
     // Unknown keys are fine (tools add their own); only a near miss of a known key is worth a warning.

@@ -8,5 +8,6 @@
 export { DEFAULT_MEMORY_GLOBS, DEFAULT_TREE_GLOBS, MEMORY_KINDS, memoryKindOf, type MemoryKind } from './memoryKinds';
 export type { MemoryContext } from './memoryContext';
 export { MEMORY_DIAGNOSTIC_CODES } from './memoryCodes';
+export { FRONT_MATTER_SCHEMAS } from './memorySchemas';
 export { memoryDependencies, validateMemory } from './memoryValidator';
 export { memoryCompletions, memoryDefinition, memoryHover, memorySymbols } from './memoryEditorFeatures';
