@@ -282,7 +282,9 @@ function collectStats(rules: readonly CssRule[]): DesignStats {
   const spacing = new Map<string, number>();
   const radius = new Map<string, number>();
   for (const property of properties.values()) {
-    for (const color of cssColorsIn(resolveVars(property.value, properties, 0), false)) {
+    // `--surface: white` names a colour; `--mode: wide` does not, and is not in the named list.
+    const value = resolveVars(property.value, properties, 0);
+    for (const color of cssColorsIn(value, /^\s*[a-z]+\s*$/i.test(value))) {
       const use = colorUse(colors, color);
       if (!use.propertyNames.includes(property.name)) use.propertyNames.push(property.name);
     }
@@ -292,9 +294,11 @@ function collectStats(rules: readonly CssRule[]): DesignStats {
     const onPage = /(^|,)\s*(html|body|:root)\s*(,|$)/i.test(rule.selector);
     for (const declaration of rule.declarations) {
       if (declaration.property.startsWith('--')) continue;
-      for (const match of declaration.value.matchAll(/var\(\s*(--[\w-]+)/g)) {
-        const used = properties.get(match[1]!);
-        if (used) used.uses++;
+      if (declaration.value.includes('var(')) {
+        for (const match of declaration.value.matchAll(/var\(\s*(--[\w-]+)/g)) {
+          const used = properties.get(match[1]!);
+          if (used) used.uses++;
+        }
       }
       const property = declaration.property;
       const value = resolveVars(declaration.value, properties, 0);

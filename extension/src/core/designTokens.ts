@@ -40,6 +40,7 @@ const NAMED_COLORS: Record<string, string> = Object.fromEntries(
 );
 
 const COLOR_LITERAL = /#([0-9a-f]{3,8})\b|\b(rgba?|hsla?|hwb|oklch|oklab|lab|lch|color)\(([^()]*)\)|\b([a-z]+)\b/gi;
+const COLOR_LITERAL_UNNAMED = /#([0-9a-f]{3,8})\b|\b(rgba?|hsla?|hwb|oklch|oklab|lab|lch|color)\(([^()]*)\)/gi;
 
 /**
  * Colour values in a CSS value, normalized: `#rrggbb`, `#rrggbbaa` (hex with
@@ -48,8 +49,10 @@ const COLOR_LITERAL = /#([0-9a-f]{3,8})\b|\b(rgba?|hsla?|hwb|oklch|oklab|lab|lch
  */
 export function cssColorsIn(value: string, allowNamed: boolean): string[] {
   const colors: string[] = [];
-  const withoutUrls = value.replace(/url\((?:[^()]|\([^()]*\))*\)/gi, ' ');
-  for (const match of withoutUrls.matchAll(COLOR_LITERAL)) {
+  // Most values hold no colour: skip them before any regex work (a big page has tens of thousands).
+  if (!allowNamed && !value.includes('#') && !value.includes('(')) return colors;
+  const withoutUrls = value.includes('(') ? value.replace(/url\((?:[^()]|\([^()]*\))*\)/gi, ' ') : value;
+  for (const match of withoutUrls.matchAll(allowNamed ? COLOR_LITERAL : COLOR_LITERAL_UNNAMED)) {
     const [, hex, fn, args, word] = match;
     const color =
       hex !== undefined ? normalizeHex(hex) : fn !== undefined ? normalizeColorFunction(fn.toLowerCase(), args!) : allowNamed ? (NAMED_COLORS[word!.toLowerCase()] ?? null) : null;

@@ -180,3 +180,18 @@ describe('hostile pages', () => {
     expect(stats.fontSizes.body).toEqual([{ value: '1rem', count: 1 }]);
   });
 });
+
+describe('custom properties', () => {
+  it('names a colour after the property that holds it, also for named colours, through fallbacks and chains', () => {
+    const css = ':root { --surface: white; --accent: var(--orange, #f60); --link: var(--accent) } .card { background: var(--surface) } a { color: var(--link) }';
+    const { stats, tokens } = digestDesign(scanHtml(''), [css]);
+    expect(stats.colors.map((c) => [c.value, c.count, c.propertyNames])).toEqual([
+      ['#ffffff', 1, ['--surface']],
+      ['#ff6600', 1, ['--accent', '--link']],
+    ]);
+    expect(tokens.colors).toEqual([
+      { name: 'surface', value: '#ffffff', role: 'background' },
+      { name: 'accent', value: '#ff6600', role: 'text' },
+    ]);
+  });
+});
