@@ -64,6 +64,19 @@ describe('DeltaBatcher', () => {
     expect(times.length).toBeLessThanOrEqual(Math.ceil(1000 / 30) + 2);
   });
 
+  it('sends on a push once the interval has passed, even when no timer got to run meanwhile', () => {
+    let now = 0;
+    const sent: number[] = [];
+    // A clock whose timers never fire: the event loop is busy with one large chunk of deltas.
+    const busy: BatcherClock = { now: () => now, setTimeout: () => 1, clearTimeout: () => {} };
+    const batcher = new DeltaBatcher(() => sent.push(now), 30, busy);
+    for (let i = 0; i < 100; i++) {
+      batcher.push('x');
+      now += 1;
+    }
+    expect(sent).toEqual([0, 30, 60, 90]);
+  });
+
   it('keeps every character in order and drops pushes after close', () => {
     const { clock, advance, pendingTimers } = manualClock();
     let text = '';

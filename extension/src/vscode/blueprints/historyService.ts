@@ -7,10 +7,10 @@ import { newBlueprint, slugify, type Blueprint } from '../../core/blueprint';
 import { formatDiff } from '../../core/blueprintDiff';
 import { BLUEPRINTS_DIR, parseBlueprintText, serializeBlueprint, type BlueprintParseResult } from '../../core/blueprintFile';
 import type { HistoryState } from '../../core/protocol';
-import { fromJsonl, toJsonl, type TranscriptMessage } from '../../core/transcript';
-import { writeFileAtomic } from '../../store/atomicFile';
+import type { TranscriptMessage } from '../../core/transcript';
 import type { BlueprintStore, Revision, SaveResult } from '../../store/blueprintStore';
 import type { StudioDb } from '../../store/studioDb';
+import { readTranscriptFile, writeTranscriptFile } from '../chat/transcriptFile';
 import { loadBundle } from '../lazyBundle';
 import { log } from '../log';
 import type { BlueprintIndex } from './blueprintIndex';
@@ -222,33 +222,16 @@ export class HistoryService {
     return { transcript, revision: result.revision, created: result.created };
   }
 
-  /** `<workspace storage>/transcripts/<slug>.jsonl`: the conversation of a folder without git. */
-  private transcriptFile(slug: string): string | undefined {
-    return this.storageUri && path.join(this.storageUri.fsPath, 'transcripts', `${slug}.jsonl`);
-  }
-
   private async readTranscriptFile(slug: string): Promise<TranscriptMessage[]> {
-    const file = this.transcriptFile(slug);
-    if (!file) return [];
-    const text = await readFile(file, 'utf8').catch((error: NodeJS.ErrnoException) => {
-      if (error.code === 'ENOENT') return '';
-      throw error;
-    });
-    try {
-      return fromJsonl(text);
-    } catch (error) {
-      throw new Error(`${file}: ${error instanceof Error ? error.message : String(error)}`);
-    }
+    return this.storageUri ? readTranscriptFile(this.storageUri.fsPath, slug) : [];
   }
 
   private async writeTranscriptFile(slug: string, transcript: readonly TranscriptMessage[]): Promise<void> {
-    const file = this.transcriptFile(slug);
-    if (!file) {
+    if (!this.storageUri) {
       log().warn(`No workspace storage folder: the conversation of ${slug} is not kept after this window closes`);
       return;
     }
-    await mkdir(path.dirname(file), { recursive: true });
-    await writeFileAtomic(file, toJsonl(transcript));
+    await writeTranscriptFile(this.storageUri.fsPath, slug, transcript);
   }
 
   /** Persists what the DB still holds in memory and stops the store's git processes. */

@@ -32,10 +32,11 @@ export class DeltaBatcher {
   push(text: string): void {
     if (this.closed || text === '') return;
     this.pending += text;
-    if (this.timer !== undefined) return;
     const wait = this.lastEmit + this.intervalMs - this.clock.now();
+    // Checked on every push, not only by the timer: a fast stream arrives in large chunks whose
+    // hundreds of deltas are handled in one go, and a timer would fire only after all of them.
     if (wait <= 0) this.flush();
-    else this.timer = this.clock.setTimeout(() => this.flush(), wait);
+    else this.timer ??= this.clock.setTimeout(() => this.flush(), wait);
   }
 
   /** Sends what is waiting now: before any other message of the turn, so the webview sees them in order. */
