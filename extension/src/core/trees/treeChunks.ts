@@ -53,11 +53,14 @@ export function splitChunks(text: string, lineStarts: readonly number[]): ChunkS
   const lineCount = lineStarts.length;
   const tops: { line: number; key: string; keyEnd: number }[] = [];
   let sawDocumentStart = false;
+  // Without a tab anywhere, an indented line after the first key needs no closer look.
+  const hasTabs = text.includes('\t');
   for (let line = 0; line < lineCount; line++) {
     const start = lineStarts[line]!;
     const first = text.charCodeAt(start);
     // Fast path: most lines of a tree are indented or blank.
     if (first === SPACE) {
+      if (!hasTabs && tops.length > 0) continue;
       const indent = indentOf(text, start);
       // Content before the first top-level key would be parsed apart from the mapping it breaks.
       if (indent === -2 || (indent >= 0 && tops.length === 0)) return undefined;
@@ -101,7 +104,10 @@ function splitSteps(text: string, lineStarts: readonly number[], from: number, t
   let stepIndent = -1;
   const starts: number[] = [];
   for (let line = from; line < to; line++) {
-    const indent = indentOf(text, lineStarts[line]!);
+    const start = lineStarts[line]!;
+    // A step's body lines have more spaces than its id: one character tells.
+    if (stepIndent >= 0 && text.charCodeAt(start + stepIndent) === SPACE && isIndented(text, start, stepIndent)) continue;
+    const indent = indentOf(text, start);
     if (indent === -1) continue;
     if (indent === -2) return undefined;
     if (stepIndent < 0) stepIndent = indent;
@@ -112,6 +118,12 @@ function splitSteps(text: string, lineStarts: readonly number[], from: number, t
   }
   if (starts.length === 0) return undefined;
   return starts.map((startLine, i) => ({ kind: 'step' as const, startLine, endLine: starts[i + 1] ?? to }));
+}
+
+/** Whether the line starts with `count + 1` spaces or more (no tab among them). */
+function isIndented(text: string, start: number, count: number): boolean {
+  for (let i = 0; i <= count; i++) if (text.charCodeAt(start + i) !== SPACE) return false;
+  return true;
 }
 
 function unquote(key: string): string {

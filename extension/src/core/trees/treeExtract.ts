@@ -10,7 +10,7 @@ import { fieldSpec } from './treeActions';
 import type { ChunkData, LocalDiagnostic, Named, StepData, VarData } from './treeModel';
 import { lineStartsOf, positionAt } from './treeModel';
 import { checkFieldType, describeNode } from './treeTypes';
-import { outputExpressionProblem, scanTemplates } from './treeTemplates';
+import { COMPARISON, outputExpressionProblem, scanTemplates } from './treeTemplates';
 
 type AnyNode = Node | null | undefined;
 
@@ -266,7 +266,7 @@ export class ChunkExtractor {
         continue;
       }
       seen.set(name, keyRange);
-      step.outputs.push({ key: name, keyRange, expression: expression.value, expressionRange });
+      step.outputs.push({ key: name, keyRange, expression: expression.value, expressionRange, isComparison: COMPARISON.test(expression.value) });
     }
   }
 

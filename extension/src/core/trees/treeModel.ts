@@ -28,6 +28,8 @@ export interface OutputDecl {
   keyRange: Range;
   expression: string;
   expressionRange: Range;
+  /** A comparison (`.status != "empty"`) is a result in itself, not a value waiting for a template. */
+  isComparison: boolean;
 }
 
 /** How `depends_on` is written, which decides how a quick fix adds an id to it. */

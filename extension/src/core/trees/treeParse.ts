@@ -70,26 +70,39 @@ function detached(slice: string): string {
 }
 
 /**
- * Previous chunks by position: the same index first (edits rarely add or
- * remove chunks), then by text for the chunks that moved.
+ * Previous chunks by position: at the same index first, shifted by the number
+ * of chunks an earlier edit added or removed second, then nearby (an edit adds
+ * or removes a few chunks, not thousands; a text-keyed map of every chunk
+ * would cost more than the parse it saves).
  */
 function reusableChunks(previous: ParsedTree | undefined, path: string) {
   const old = previous && previous.path === path ? previous.chunks : [];
-  let byText: Map<string, ChunkData> | undefined;
   let shift = 0;
+  const matches = (candidate: PlacedChunk | undefined, chunkText: string, kind: ChunkSpan['kind']) =>
+    candidate !== undefined && candidate.data.kind === kind && candidate.data.text.length === chunkText.length && candidate.data.text === chunkText;
   return {
     at(index: number, chunkText: string, kind: ChunkSpan['kind']): ChunkData | undefined {
       const shifted = old[index + shift];
-      if (shifted && shifted.data.kind === kind && shifted.data.text === chunkText) return shifted.data;
-      const same = old[index];
-      if (same && same.data.kind === kind && same.data.text === chunkText) return same.data;
-      byText ??= new Map(old.map((c) => [c.data.kind + '\u0000' + c.data.text, c.data]));
-      const found = byText.get(kind + '\u0000' + chunkText);
-      if (found) shift = old.findIndex((c) => c.data === found) - index;
-      return found;
+      if (matches(shifted, chunkText, kind)) return shifted!.data;
+      if (shift !== 0 && matches(old[index], chunkText, kind)) {
+        shift = 0;
+        return old[index]!.data;
+      }
+      for (let distance = 1; distance <= REUSE_WINDOW; distance++) {
+        for (const candidate of [index + shift - distance, index + shift + distance]) {
+          if (matches(old[candidate], chunkText, kind)) {
+            shift = candidate - index;
+            return old[candidate]!.data;
+          }
+        }
+      }
+      return undefined;
     },
   };
 }
+
+/** How far (in chunks) a reused chunk may have moved since the previous version. */
+const REUSE_WINDOW = 32;
 
 function parseChunk(span: ChunkSpan, text: string): ChunkData {
   const extractor = new ChunkExtractor(text);

@@ -6,19 +6,16 @@
  */
 import { addDependencyFix, replaceFix } from './treeFixes';
 import type { StepGraph } from './treeGraph';
-import { shiftRange, type StepData } from './treeModel';
+import { shiftRange, type OutputDecl, type StepData } from './treeModel';
 import type { Placed } from './treeParse';
 import { closest } from './treeTemplates';
 import type { DiagnosticSink } from './treeValidate';
-
-/** An output that compares (`.status != "empty"`) is a result in itself, reported by the run, not a value waiting for a template. */
-export const COMPARISON = /==|!=|<=|>=|<|>/;
 
 export function checkTemplates(sink: DiagnosticSink, graph: StepGraph): void {
   const { tree } = sink;
   const varNames = new Set(tree.vars.map((v) => v.item.name));
   const usedVars = new Set<string>();
-  const usedOutputs: (Set<string> | undefined)[] = new Array(tree.steps.length);
+  const usedOutputs = new Set<OutputDecl>();
   const check = (placed: Placed<StepData>, index: number | undefined) => {
     for (const template of placed.item.templates) {
       if (template.kind === 'var') {
@@ -44,7 +41,8 @@ export function checkTemplates(sink: DiagnosticSink, graph: StepGraph): void {
       }
       const targetStep = tree.steps[target]!.item;
       const key = template.key!;
-      if (targetStep.outputs.some((o) => o.key === key)) (usedOutputs[target] ??= new Set()).add(key);
+      const output = findOutput(targetStep, key);
+      if (output) usedOutputs.add(output);
       else {
         const keyRange = shiftRange(template.keyRange!, placed.line);
         const declared = targetStep.outputs.map((o) => o.key);
@@ -82,9 +80,14 @@ export function checkTemplates(sink: DiagnosticSink, graph: StepGraph): void {
   tree.steps.forEach(({ item, line }, index) => {
     if (tree.stepIndex.get(item.id!) !== index) return;
     for (const output of item.outputs) {
-      if (usedOutputs[index]?.has(output.key) || COMPARISON.test(output.expression)) continue;
+      if (output.isComparison || usedOutputs.has(output)) continue;
       sink.add(shiftRange(output.keyRange, line), 'hint', 'tree/unused-output',
         `output "${output.key}" of step "${item.id}" is not used by any template`, { tags: ['unnecessary'] });
     }
   });
+}
+
+function findOutput(step: StepData, key: string): OutputDecl | undefined {
+  for (const output of step.outputs) if (output.key === key) return output;
+  return undefined;
 }

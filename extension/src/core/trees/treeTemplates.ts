@@ -79,6 +79,9 @@ const PATH = String.raw`\.(?:[A-Za-z_][\w-]*|\[\d+\]|\["(?:[^"\\]|\\.)*"\])?(?:\
 const LITERAL = String.raw`"(?:[^"\\]|\\.)*"|-?\d+(?:\.\d+)?|true|false|null`;
 const OUTPUT_EXPRESSION = new RegExp(String.raw`^${PATH}(?:\s*(?:==|!=|<=|>=|<|>)\s*(?:${LITERAL}|${PATH}))?$`);
 
+/** An output that compares values rather than picking one. */
+export const COMPARISON = /==|!=|<=|>=|<|>/;
+
 /** Why an output expression is malformed, or undefined when it is well formed. */
 export function outputExpressionProblem(expression: string): string | undefined {
   const text = expression.trim();
