@@ -29,6 +29,18 @@ describe('.claude/rules front matter', () => {
     ]);
   });
 
+  it('offers to rename a misspelt key', () => {
+    const [diagnostic] = validate('.claude/rules/api.md', '\uFEFF---\npath: src/**\n---\n');
+    expect(diagnostic?.fixes).toEqual([
+      {
+        title: 'Rename to "paths"',
+        fixes: 'memory/front-matter-unknown-key',
+        isPreferred: true,
+        edits: [{ path: abs('.claude/rules/api.md'), edits: [{ range: { start: { line: 1, character: 0 }, end: { line: 1, character: 4 } }, newText: 'paths' }] }],
+      },
+    ]);
+  });
+
   it('reports front matter that is opened and never closed', () => {
     expect(summary('.claude/rules/api.md', '---\npaths: src/**\n# API\n')).toEqual([
       ['memory/front-matter-syntax', 0, 0, 3, 'front matter is opened with "---" here and never closed with another "---" line'],

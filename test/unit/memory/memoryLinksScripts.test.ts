@@ -68,8 +68,21 @@ describe('memory/unknown-script', () => {
         severity: 'warning',
         code: 'memory/unknown-script',
         message: '"biuld" is not a script of package.json; did you mean "build"? (scripts: build, test, test:unit)',
+        fixes: [
+          {
+            title: 'Change to "build"',
+            fixes: 'memory/unknown-script',
+            isPreferred: true,
+            edits: [{ path: abs('CLAUDE.md'), edits: [{ range: { start: { line: 1, character: 11 }, end: { line: 1, character: 16 } }, newText: 'build' }] }],
+          },
+        ],
       },
     ]);
+  });
+
+  it('puts the range on the script word even when it also occurs in the command', () => {
+    const files = { 'CLAUDE.md': '`npm run u`\n', 'package.json': pkg };
+    expect(validate(files).map((d) => [d.range.start.character, d.range.end.character])).toEqual([[9, 10]]);
   });
 
   it('uses the nearest package.json, not the root one', () => {

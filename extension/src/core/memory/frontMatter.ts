@@ -166,7 +166,7 @@ function readLenient(scan: MarkdownScan, closeLine: number): { fields: FrontMatt
   return { fields, problems };
 }
 
-export function frontMatterDiagnostics(kind: MemoryKind, scan: MarkdownScan, lines: LineIndex): OrchardDiagnostic[] {
+export function frontMatterDiagnostics(path: string, kind: MemoryKind, scan: MarkdownScan, lines: LineIndex): OrchardDiagnostic[] {
   const block = scan.frontMatter;
   if (!block) return [];
   if (block.closeLine === undefined) {
@@ -197,6 +197,14 @@ export function frontMatterDiagnostics(kind: MemoryKind, scan: MarkdownScan, lin
         severity: 'warning',
         code: 'memory/front-matter-unknown-key',
         message: `unknown front-matter key "${field.key}"; did you mean "${match}"?`,
+        fixes: [
+          {
+            title: `Rename to "${match}"`,
+            fixes: 'memory/front-matter-unknown-key',
+            isPreferred: true,
+            edits: [{ path, edits: [{ range: field.keyRange, newText: match }] }],
+          },
+        ],
       });
     }
   }

@@ -137,7 +137,7 @@ function insideSpans(spans: Array<[number, number]>, column: number): boolean {
 }
 
 function scanFrontMatter(lines: string[]): FrontMatterBlock | undefined {
-  if (lines[0]?.trimEnd() !== '---') return undefined;
+  if (lines[0]?.replace(/^\uFEFF/, '').trimEnd() !== '---') return undefined;
   for (let i = 1; i < lines.length; i++) {
     const line = lines[i]?.trimEnd();
     if (line === '---' || line === '...') return { openLine: 0, closeLine: i };

@@ -59,7 +59,7 @@ function run(path: string, text: string, ctx: MemoryContext): ValidationRun {
   const dependencies = new Set<string>([joinPath(ctx.root, PROJECT_SCHEMA_PATH)]);
   const graph = new ImportGraph(ctx.fs, path, scan.imports);
   const diagnostics: OrchardDiagnostic[] = [
-    ...frontMatterDiagnostics(kind, scan, lines),
+    ...frontMatterDiagnostics(path, kind, scan, lines),
     ...importNotFound(graph, ctx),
     ...importGraphDiagnostics(graph, ctx.root, ctx.fs),
     ...linkDiagnostics(scan, path, ctx.root, ctx.fs, dependencies),

@@ -7,7 +7,7 @@
  * are checked only against an installed `node_modules/.bin`.
  */
 import type { OrchardDiagnostic, ValidationFs } from '../validation/types';
-import { didYouMean } from './didYouMean';
+import { closestMatch } from './didYouMean';
 import { lineRange } from './lineIndex';
 import { codeSpans, type MarkdownScan } from './markdownScan';
 import { dirnameOf, foldersUpTo, relativeTo } from './posixPaths';
@@ -152,18 +152,27 @@ export function scriptDiagnostics(path: string, scan: MarkdownScan, ctx: ScriptC
         const installed = binaryInstalled(request.name, pkg, ctx);
         if (installed !== false) continue;
       }
-      const nameStart = line.indexOf(request.name, commandStart + manager.length);
-      const isImplicitTest = request.name === 'test' && words[request.index] !== 'test';
-      const start = isImplicitTest ? line.indexOf(words[request.index] ?? '', commandStart + manager.length) : nameStart;
-      const length = isImplicitTest ? (words[request.index] ?? '').length : request.name.length;
+      // The squiggle sits on the word that names the script (`t` in `npm t`, which means `test`).
+      const wordStarts: number[] = [];
+      for (let i = 0, at = match.index + match[0].length - tail.length; i < words.length; i++) {
+        at = line.indexOf(words[i] ?? '', at);
+        wordStarts.push(at);
+        at += (words[i] ?? '').length;
+      }
+      const start = wordStarts[request.index] ?? commandStart;
+      const range = lineRange(lineNumber, start, start + (words[request.index] ?? request.name).length);
       const known = [...pkg.scripts].sort();
+      const suggestion = closestMatch(request.name, known);
       diagnostics.push({
-        range: lineRange(lineNumber, start, start + length),
+        range,
         severity: 'warning',
         code: 'memory/unknown-script',
         message:
-          `"${request.name}" is not a script of ${relativeTo(ctx.root, pkg.path)}${didYouMean(request.name, known)}` +
+          `"${request.name}" is not a script of ${relativeTo(ctx.root, pkg.path)}${suggestion ? `; did you mean "${suggestion}"?` : ''}` +
           (known.length > 0 ? ` (scripts: ${known.slice(0, 12).join(', ')}${known.length > 12 ? ', …' : ''})` : ' (it has no scripts)'),
+        ...(suggestion && words[request.index] === request.name
+          ? { fixes: [{ title: `Change to "${suggestion}"`, fixes: 'memory/unknown-script', isPreferred: true, edits: [{ path, edits: [{ range, newText: suggestion }] }] }] }
+          : {}),
       });
     }
   });
