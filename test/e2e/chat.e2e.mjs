@@ -14,6 +14,7 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
+import zlib from 'node:zlib';
 import { startFakeAnthropic } from '../support/fakeAnthropic.mjs';
 import { vsixForSpec, workspaceForSpec } from './fixtures.mjs';
 import { reloadWindow, runCommand, screenshot, startVsCode, webviewFrame } from './harness.mjs';
@@ -36,6 +37,35 @@ const UPDATE = {
     },
   },
 };
+
+/** A real PNG file (solid colour), so the extension's magic-byte check and the webview's <img> both accept it. */
+function solidPng(width, height, [r, g, b]) {
+  const crcTable = Array.from({ length: 256 }, (_, n) => {
+    let c = n;
+    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+    return c >>> 0;
+  });
+  const crc = (buf) => {
+    let c = 0xffffffff;
+    for (const byte of buf) c = crcTable[(c ^ byte) & 0xff] ^ (c >>> 8);
+    return (c ^ 0xffffffff) >>> 0;
+  };
+  const chunk = (type, data) => {
+    const out = Buffer.alloc(12 + data.length);
+    out.writeUInt32BE(data.length, 0);
+    out.write(type, 4, 'ascii');
+    data.copy(out, 8);
+    out.writeUInt32BE(crc(out.subarray(4, 8 + data.length)), 8 + data.length);
+    return out;
+  };
+  const header = Buffer.alloc(13);
+  header.writeUInt32BE(width, 0);
+  header.writeUInt32BE(height, 4);
+  header.set([8, 2, 0, 0, 0], 8); // 8-bit RGB
+  const row = Buffer.concat([Buffer.from([0]), Buffer.from(Array.from({ length: width }, () => [r, g, b]).flat())]);
+  const pixels = zlib.deflateSync(Buffer.concat(Array.from({ length: height }, () => row)));
+  return Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), chunk('IHDR', header), chunk('IDAT', pixels), chunk('IEND', Buffer.alloc(0))]);
+}
 
 describe('The Architect chat in VS Code', { timeout: 15 * 60_000 }, () => {
   let fake;
@@ -182,7 +212,43 @@ describe('The Architect chat in VS Code', { timeout: 15 * 60_000 }, () => {
     await visible(plan.locator('[data-testid="section-uiComponents"] [data-status="complete"]'));
   });
 
-  uiTest('Stop ends a slow reply as stopped and keeps what streamed', 'chat-b-stopped', async () => {
+
+  uiTest('an attached image goes to the model, is kept under .orchard/references, and shows in the chat and the Plan pane', 'chat-b-image', async () => {
+    const frame = await sidebarChat();
+    const png = solidPng(48, 32, [0x2e, 0x8b, 0x57]);
+    await frame.locator('[data-testid="chat-file-input"]').setInputFiles({ name: 'share mock.png', mimeType: 'image/png', buffer: png });
+    await visible(frame.locator('[data-testid="chat-pending-attachment"]'));
+    fake.script({ kind: 'text', text: 'The mock shows one green panel; I noted it as a reference.' });
+    await send(frame, 'Here is the share dialog mock.');
+    await visible(assistantMessages(frame).filter({ hasText: 'I noted it as a reference' }), 30_000);
+
+    // Kept in the workspace under a safe name, byte for byte.
+    const stored = path.join(workspace, '.orchard', 'references', SLUG, 'share-mock.png');
+    assert.ok(fs.existsSync(stored), `${stored} exists`);
+    assert.deepEqual(fs.readFileSync(stored), png);
+    // Sent to the model as an image block of the same bytes.
+    const blocks = fake.requests.at(-1).body.messages.at(-1).content;
+    const image = blocks.find((b) => b.type === 'image');
+    assert.equal(image?.source.media_type, 'image/png');
+    assert.equal(image?.source.data, png.toString('base64'));
+    // The transcript names the stored copy, never the data.
+    const user = storedTranscript().at(-2);
+    assert.deepEqual(user.attachments, [{ name: 'share mock.png', mediaType: 'image/png', path: `.orchard/references/${SLUG}/share-mock.png` }]);
+    assert.ok(!JSON.stringify(storedTranscript()).includes(png.toString('base64').slice(0, 40)));
+
+    // The thumbnail loads from the workspace through the webview (localResourceRoots and the CSP allow it).
+    const loaded = (img) => img.evaluate((el) => el.complete && el.naturalWidth === 48).catch(() => false);
+    const chatThumb = userMessages(frame).last().locator('img');
+    await waitFor('the chat thumbnail to load', () => loaded(chatThumb));
+    // The Architect recorded the image as a reference of the blueprint: the Plan pane shows it too.
+    const blueprint = JSON.parse(fs.readFileSync(blueprintFile(), 'utf8'));
+    assert.ok(blueprint.references.items.some((i) => i.kind === 'image' && i.source === `.orchard/references/${SLUG}/share-mock.png`));
+    const studio = await webviewFrame(page, { testId: 'studio', timeout: 45_000 });
+    const planThumb = studio.locator('[data-testid="pane-plan"] img').first();
+    await waitFor('the Plan pane thumbnail to load', () => loaded(planThumb));
+  });
+
+  uiTest('Stop ends a slow reply as stopped and keeps what streamed', 'chat-c-stopped', async () => {
     const frame = await sidebarChat();
     const assistantsBefore = await assistantMessages(frame).count();
     // 600 words, 25 ms apart: ~15 s, far longer than the test waits.
@@ -208,7 +274,7 @@ describe('The Architect chat in VS Code', { timeout: 15 * 60_000 }, () => {
     assert.ok(stored.content.split(' ').length < 600, 'only what streamed before Stop is kept');
   });
 
-  uiTest('529 overloads show the retrying state, then the failure with Retry; nothing is lost; Retry succeeds', 'chat-c-retry', async () => {
+  uiTest('529 overloads show the retrying state, then the failure with Retry; nothing is lost; Retry succeeds', 'chat-d-retry', async () => {
     const frame = await sidebarChat();
     const fileBefore = fs.readFileSync(blueprintFile(), 'utf8');
     const revsBefore = revisionCount();
@@ -219,14 +285,14 @@ describe('The Architect chat in VS Code', { timeout: 15 * 60_000 }, () => {
 
     const activity = frame.locator('[data-testid="chat-activity"]');
     await visible(activity.filter({ hasText: /retrying in/i }), 20_000);
-    await screenshot(page, 'chat-c-retrying');
+    await screenshot(page, 'chat-d-retrying');
 
     const failure = frame.locator('[data-testid="chat-error"]');
     await visible(failure.filter({ hasText: /failed/i }), 30_000);
     await visible(failure.locator('[data-testid="chat-retry"]'));
     assert.match(await failure.innerText(), /overloaded/i);
     await visible(userMessages(frame).filter({ hasText: question }));
-    await screenshot(page, 'chat-c-failed');
+    await screenshot(page, 'chat-d-failed');
 
     // The message is kept (as the newest revision's last line); the blueprint is untouched.
     assert.equal(fs.readFileSync(blueprintFile(), 'utf8'), fileBefore);
@@ -245,7 +311,24 @@ describe('The Architect chat in VS Code', { timeout: 15 * 60_000 }, () => {
     assert.equal(after.filter((m) => m.content === question).length, 1);
   });
 
-  uiTest('after Developer: Reload Window the conversation is restored', 'chat-d-reload', async () => {
+
+  uiTest('a first message with no blueprint creates one, named after its first line', 'chat-e-new-blueprint', async () => {
+    const frame = await sidebarChat();
+    await frame.locator('[data-testid="chat-new-blueprint"]').click();
+    await frame.locator('[data-testid="chat-new-conversation"]').click();
+    fake.script({ kind: 'text', text: 'Offline mode: edits queue locally and sync when the connection returns.' });
+    await send(frame, 'Offline mode for lists\nKeep working without a connection; sync when back online.');
+    await visible(assistantMessages(frame).filter({ hasText: 'edits queue locally' }), 30_000);
+
+    const slug = 'offline-mode-for-lists';
+    const file = path.join(workspace, '.orchard', 'blueprints', `${slug}.json`);
+    assert.equal(JSON.parse(fs.readFileSync(file, 'utf8')).featureName, 'Offline mode for lists');
+    assert.equal(await frame.locator('[data-testid="chat-blueprint-switcher"]').inputValue(), slug);
+    const revisions = execFileSync('git', ['rev-list', '--count', `refs/orchard/blueprints/${slug}`], { cwd: workspace, encoding: 'utf8' }).trim();
+    assert.equal(revisions, '2', 'r1 created the blueprint, r2 holds the first turn');
+  });
+
+  uiTest('after Developer: Reload Window the conversation is restored', 'chat-f-reload', async () => {
     const expected = storedTranscript();
     await reloadWindow(page);
     const frame = await sidebarChat();
