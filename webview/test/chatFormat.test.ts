@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { describeUsage, formatBytes, formatCost, formatTokens, formatUsage } from '../src/lib/chatFormat';
-import { closeOpenFence } from '../src/lib/chatMarkdown';
+import { closeOpenFence, settledLength } from '../src/lib/chatMarkdown';
 import { markdownToSafeHtml } from '../src/lib/markdown';
 
 describe('usage meter', () => {
@@ -50,5 +50,13 @@ describe('streaming Markdown', () => {
     expect(html).toContain('<pre><code class="language-js">');
     expect(html).toContain('&lt;b&gt;');
     expect(html.match(/<pre>/g)).toHaveLength(1);
+  });
+
+  it('settles a streaming message at its last blank line outside a fence', () => {
+    const text = 'One.\n\nTwo\n\n```\ncode\n\nmore code';
+    expect(text.slice(0, settledLength(text))).toBe('One.\n\nTwo\n\n');
+    expect(settledLength('no break yet')).toBe(0);
+    const closed = 'A\n\n```\nx\n\ny\n```\n\nTail';
+    expect(closed.slice(settledLength(closed))).toBe('Tail');
   });
 });

@@ -27,6 +27,37 @@ export function closeOpenFence(markdown: string): string {
   return `${markdown}${markdown.endsWith('\n') ? '' : '\n'}${open}`;
 }
 
+/**
+ * Where the settled part of a streaming message ends: just after its last
+ * blank line outside a code fence. Blocks before it will not change as more
+ * text arrives, so they are rendered once per paragraph rather than once per
+ * frame, and each frame renders only the paragraph being written.
+ * (A list or quote split by a blank line renders as two while streaming; the
+ * final message is rendered whole.)
+ */
+export function settledLength(markdown: string): number {
+  let open: string | null = null;
+  let settled = 0;
+  let lineStart = 0;
+  let previousBlank = false;
+  while (lineStart <= markdown.length) {
+    const newline = markdown.indexOf('\n', lineStart);
+    if (newline === -1) break;
+    const line = markdown.slice(lineStart, newline);
+    const fence = FENCE.exec(line);
+    if (fence) {
+      const marker = fence[1]!;
+      if (open === null) open = marker;
+      else if (marker[0] === open[0] && marker.length >= open.length && line.trim() === marker) open = null;
+    }
+    const blank = open === null && line.trim() === '';
+    if (blank && !previousBlank) settled = newline + 1;
+    previousBlank = blank;
+    lineStart = newline + 1;
+  }
+  return settled;
+}
+
 const MAX_CACHED = 1000;
 const cache = new Map<string, string>();
 
