@@ -68,6 +68,14 @@ describe('parseProjectSchema', () => {
       ['schema/unknown-key', 'warning', 7, 4, 10, 'unknown key "colour" in memory.agents'],
     ]);
     expect(parse('memory:\n  agents:\n    maxLines: 10\n    colour: red\n').schema.memory.kinds.agents.maxLines).toBe(10);
+    expect(parse('memroy: {}\n').diagnostics[0]?.fixes).toEqual([
+      {
+        title: 'Rename to "memory"',
+        fixes: 'schema/unknown-key',
+        isPreferred: true,
+        edits: [{ path: PATH, edits: [{ range: { start: { line: 0, character: 0 }, end: { line: 0, character: 6 } }, newText: 'memory' }] }],
+      },
+    ]);
   });
 
   it('names the key path of a wrong value, drops it, and keeps the rest', () => {

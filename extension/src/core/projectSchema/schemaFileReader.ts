@@ -6,8 +6,8 @@
 import picomatch from 'picomatch/posix';
 import { isMap, isScalar, isSeq, parseDocument, type Document, type Node as YamlNode, type Pair } from 'yaml';
 import type * as z from 'zod/mini';
-import { compareDiagnostics, type OrchardDiagnostic, type Range, type Severity } from '../validation/types';
-import { didYouMean } from '../memory/didYouMean';
+import { compareDiagnostics, type OrchardDiagnostic, type QuickFix, type Range, type Severity } from '../validation/types';
+import { closestMatch } from '../memory/didYouMean';
 import { LineIndex } from '../memory/lineIndex';
 import { knownKeysAt, ProjectSchemaFile, resolveProjectSchema } from './schemaFormat';
 import { BUILT_IN_TREE_ACTIONS, DEFAULT_PROJECT_SCHEMA, type ProjectSchema } from './schemaModel';
@@ -58,6 +58,8 @@ class SchemaFileReport {
   private readonly lines: LineIndex;
 
   constructor(
+    /** The schema file's absolute path, for the edits of quick fixes. */
+    readonly path: string,
     private readonly doc: Document,
     text: string,
   ) {
@@ -74,8 +76,8 @@ class SchemaFileReport {
     return this.lines.rangeOf(0, Math.max(0, this.lines.lineText(0).length));
   }
 
-  add(code: string, severity: Severity, range: Range, message: string): void {
-    this.diagnostics.push({ range, severity, code, message });
+  add(code: string, severity: Severity, range: Range, message: string, fixes?: QuickFix[]): void {
+    this.diagnostics.push({ range, severity, code, message, ...(fixes ? { fixes } : {}) });
   }
 }
 
@@ -109,7 +111,12 @@ function reportIssue(report: SchemaFileReport, issue: z.core.$ZodIssue, data: un
   if (issue.code === 'unrecognized_keys') {
     for (const key of issue.keys) {
       const where = path.length === 0 ? 'at the top level' : `in ${keyPathText(path)}`;
-      report.add('schema/unknown-key', 'warning', report.rangeOf([...path, key], true), `unknown key "${key}" ${where}${didYouMean(key, knownKeysAt(path))}`);
+      const range = report.rangeOf([...path, key], true);
+      const match = closestMatch(key, knownKeysAt(path));
+      const rename: QuickFix | undefined = match
+        ? { title: `Rename to "${match}"`, fixes: 'schema/unknown-key', isPreferred: true, edits: [{ path: report.path, edits: [{ range, newText: match }] }] }
+        : undefined;
+      report.add('schema/unknown-key', 'warning', range, `unknown key "${key}" ${where}${match ? `; did you mean "${match}"?` : ''}`, rename && [rename]);
       drop(data, [...path, key]);
     }
     return;
@@ -161,10 +168,9 @@ function checkSemantics(report: SchemaFileReport, file: ProjectSchemaFile): Proj
 }
 
 export function parseProjectSchema(path: string, text: string): { schema: ProjectSchema; diagnostics: OrchardDiagnostic[] } {
-  void path; // Diagnostics are for this file itself; the path is kept in the signature for hosts that log it.
   if (text.trim() === '') return { schema: DEFAULT_PROJECT_SCHEMA, diagnostics: [] };
   const doc = parseDocument(text, { uniqueKeys: true, prettyErrors: false });
-  const report = new SchemaFileReport(doc, text);
+  const report = new SchemaFileReport(path, doc, text);
   const lines = new LineIndex(text);
   if (doc.errors.length > 0) {
     for (const error of doc.errors) {
