@@ -67,6 +67,23 @@ steps:
     expect(diagnose(text)).toEqual([]);
   });
 
+  it('counts templates in the description and in var values as uses, and checks them', () => {
+    const text = SMALL.replace('name: small\n', 'name: small\ndescription: "Ships {{ .vars.target }}"\n').replace(
+      '  base: "https://example.test"\n',
+      '  base: "https://example.test"\n  host: example.test\n  target: "https://{{ .vars.host }}"\n',
+    );
+    expect(diagnose(text)).toEqual([]);
+    expect(found(text.replace('{{ .vars.target }}', '{{ .vars.targte }}'), 'tree/undeclared-var')).toEqual([
+      ['targte', 'var "targte" is not declared in "vars"; did you mean "target"?', 1],
+    ]);
+  });
+
+  it('accepts Windows line endings', () => {
+    expect(diagnose(SEED_TREE.replace(/\n/g, '\r\n'))).toEqual([]);
+    const [d] = diagnose(SMALL.replace('[build]', '[biuld]').replace(/\n/g, '\r\n'));
+    expect(d?.range).toEqual({ start: { line: 10, character: 17 }, end: { line: 10, character: 22 } });
+  });
+
   it('leaves {{ }} of other tools alone (Go templates in shell commands)', () => {
     expect(diagnose(edit('make build {{ .vars.base }}', "docker inspect --format '{{.State.Running}}' {{ .vars.base }}"))).toEqual([]);
   });

@@ -7,7 +7,7 @@
 import { isAlias, isMap, isScalar, isSeq, parseDocument, type Document, type Node, type Pair, type YAMLMap } from 'yaml';
 import type { Range } from '../validation/types';
 import { fieldSpec } from './treeActions';
-import type { ChunkData, LocalDiagnostic, Named, StepData, VarData } from './treeModel';
+import type { ChunkData, LocalDiagnostic, Named, StepData, TemplateRef, VarData } from './treeModel';
 import { lineStartsOf, positionAt } from './treeModel';
 import { checkFieldType, describeNode } from './treeTypes';
 import { COMPARISON, outputExpressionProblem, scanTemplates } from './treeTemplates';
@@ -133,7 +133,7 @@ export class ChunkExtractor {
     }
   }
 
-  vars(node: AnyNode, keyRange: Range): VarData[] {
+  vars(node: AnyNode, keyRange: Range, templates: TemplateRef[]): VarData[] {
     if (!node || (isScalar(node) && node.value === null)) return [];
     if (!isMap(node)) {
       this.problem(this.nodeRange(node), 'tree/wrong-type', `"vars" must be a mapping of names to values, not ${describeNode(node)}`);
@@ -142,7 +142,7 @@ export class ChunkExtractor {
     void keyRange;
     return this.pairs(node, 'vars').map(({ name, pair, keyRange: range }) => {
       const value = pair.value as AnyNode;
-      if (isAlias(value)) this.needsWholeDocument = true;
+      this.walk(value, `vars.${name}`, templates);
       const valueText = value?.range ? this.source.slice(value.range[0], value.range[1]) : '';
       return { name, range, valueText };
     });
@@ -281,6 +281,7 @@ export class ChunkExtractor {
       stepsIsMap: true,
       steps: [],
       teardown: [],
+      headerTemplates: [],
       ...data,
       diagnostics: this.diagnostics,
       needsWholeDocument: this.needsWholeDocument,

@@ -53,7 +53,7 @@ export function targetAt(tree: ParsedTree, position: Position): TreeTarget | und
     const range = inside(item.range, line);
     if (range) return { kind: 'var', name: item.name, range };
   }
-  const placed = stepContaining(tree, position);
+  const placed = stepContaining(tree, position) ?? tree.headerTemplates.find((h) => h.item.templates.some((t) => inside(t.range, h.line)));
   if (!placed) return undefined;
   const { item: step, line } = placed;
   for (const template of step.templates) {

@@ -83,6 +83,8 @@ export interface ChunkData {
   stepsIsMap: boolean;
   steps: StepData[];
   teardown: StepData[];
+  /** Templates in `name`, `description` and var values: they count as uses and are checked like teardown's. */
+  headerTemplates: TemplateRef[];
   diagnostics: LocalDiagnostic[];
   /** The chunk uses aliases or failed to parse alone: the document must be parsed as a whole. */
   needsWholeDocument: boolean;

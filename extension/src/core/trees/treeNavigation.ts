@@ -84,7 +84,7 @@ export function treeReferences(tree: ParsedTree, position: Position, includeDecl
     const declaration = treeDefinition(tree, position);
     if (declaration) found.push(declaration);
   }
-  for (const { item, line } of [...tree.steps, ...tree.teardown]) {
+  for (const { item, line } of [...tree.steps, ...tree.teardown, ...tree.headerTemplates]) {
     if (target.kind === 'step') {
       for (const d of item.dependsOn) if (d.name === target.id) found.push(shiftRange(d.range, line));
     }

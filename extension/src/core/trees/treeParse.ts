@@ -8,7 +8,7 @@ import { isMap, isScalar, isSeq, type Node } from 'yaml';
 import type { Range } from '../validation/types';
 import { splitChunks, type ChunkSpan } from './treeChunks';
 import { ChunkExtractor } from './treeExtract';
-import type { ChunkData, Named, StepData, VarData } from './treeModel';
+import type { ChunkData, Named, StepData, TemplateRef, VarData } from './treeModel';
 import { lineStartsOf, shiftRange } from './treeModel';
 import { checkFieldType, describeNode } from './treeTypes';
 
@@ -35,6 +35,8 @@ export interface ParsedTree {
   readonly topKeys: readonly Placed<Named>[];
   readonly steps: readonly Placed<StepData>[];
   readonly teardown: readonly Placed<StepData>[];
+  /** Templates outside steps (`name`, `description`, var values), one holder per chunk that has any. */
+  readonly headerTemplates: readonly Placed<StepData>[];
   readonly vars: readonly Placed<VarData>[];
   /** Index into `steps` of the first step with each id. */
   readonly stepIndex: ReadonlyMap<string, number>;
@@ -141,7 +143,7 @@ function extractTop(extractor: ChunkExtractor, root: Node | null, kind: ChunkDat
     extractor.problem(extractor.nodeRange(root), 'tree/wrong-type', 'a tree file must be a mapping with "name", "steps" and optionally "description", "vars", "teardown"');
     return extractor.finish(kind, {});
   }
-  const data: Partial<ChunkData> = { topKeys: [], vars: [], steps: [], teardown: [], stepsIsMap: true };
+  const data: Partial<ChunkData> = { topKeys: [], vars: [], steps: [], teardown: [], headerTemplates: [], stepsIsMap: true };
   for (const pair of root.items) {
     if (!isScalar(pair.key)) {
       if (pair.key) extractor.problem(extractor.nodeRange(pair.key as Node), 'tree/wrong-type', 'top-level keys must be plain names');
@@ -151,9 +153,11 @@ function extractTop(extractor: ChunkExtractor, root: Node | null, kind: ChunkDat
     const keyRange = extractor.nodeRange(pair.key);
     data.topKeys!.push({ name, range: keyRange });
     const value = pair.value as Node | null;
-    if (name === 'name' || name === 'description') checkFieldType(extractor, pair, name, { type: 'string', description: '' });
-    else if (name === 'vars') {
-      data.vars!.push(...extractor.vars(value, keyRange));
+    if (name === 'name' || name === 'description') {
+      checkFieldType(extractor, pair, name, { type: 'string', description: '' });
+      extractor.walk(value, name, data.headerTemplates!);
+    } else if (name === 'vars') {
+      data.vars!.push(...extractor.vars(value, keyRange, data.headerTemplates!));
       data.varsKey ??= keyRange;
     } else if (name === 'steps') {
       data.stepsKey ??= keyRange;
@@ -182,6 +186,13 @@ function extractTop(extractor: ChunkExtractor, root: Node | null, kind: ChunkDat
   return extractor.finish(kind, data);
 }
 
+const EMPTY_RANGE: Range = { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };
+
+/** Header templates dressed as a step without id or keys, so the template checks treat them like teardown's. */
+function templateHolder(templates: TemplateRef[]): StepData {
+  return { idRange: EMPTY_RANGE, range: EMPTY_RANGE, keys: [], dependsOn: [], outputs: [], templates, notAMapping: true };
+}
+
 function assemble(
   path: string,
   text: string,
@@ -193,6 +204,7 @@ function assemble(
   const topKeys: Placed<Named>[] = [];
   const steps: Placed<StepData>[] = [];
   const teardown: Placed<StepData>[] = [];
+  const headerTemplates: Placed<StepData>[] = [];
   const vars: Placed<VarData>[] = [];
   const stepIndex = new Map<string, number>();
   let stepsKey: Range | undefined;
@@ -201,6 +213,7 @@ function assemble(
     for (const item of data.topKeys) topKeys.push({ item, line });
     for (const item of data.vars) vars.push({ item, line });
     for (const item of data.teardown) teardown.push({ item, line });
+    if (data.headerTemplates.length > 0) headerTemplates.push({ item: templateHolder(data.headerTemplates), line });
     for (const item of data.steps) {
       if (item.id !== undefined && !stepIndex.has(item.id)) stepIndex.set(item.id, steps.length);
       steps.push({ item, line });
@@ -208,7 +221,7 @@ function assemble(
     if (data.stepsKey && !stepsKey) stepsKey = shiftRange(data.stepsKey, line);
     if (!data.stepsIsMap) stepsIsMap = false;
   }
-  return { path, text, lineStarts, chunks, effective, parsedWhole, topKeys, steps, teardown, vars, stepIndex, stepsKey, stepsIsMap };
+  return { path, text, lineStarts, chunks, effective, parsedWhole, topKeys, steps, teardown, headerTemplates, vars, stepIndex, stepsKey, stepsIsMap };
 }
 
 /** The document parsed as one piece, never split: what the chunked parse must always agree with (tests compare the two). */

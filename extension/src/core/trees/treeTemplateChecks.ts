@@ -73,6 +73,7 @@ export function checkTemplates(sink: DiagnosticSink, graph: StepGraph): void {
   };
   tree.steps.forEach((placed, index) => check(placed, index));
   tree.teardown.forEach((placed) => check(placed, undefined));
+  tree.headerTemplates.forEach((placed) => check(placed, undefined));
   for (const { item, line } of tree.vars) {
     if (usedVars.has(item.name)) continue;
     sink.add(shiftRange(item.range, line), 'hint', 'tree/unused-var', `var "${item.name}" is not used by any template`, { tags: ['unnecessary'] });
