@@ -16,7 +16,7 @@ describe('memory/import-not-found', () => {
       range: { start: { line: 2, character: 4 }, end: { line: 2, character: 26 } },
       severity: 'error',
       code: 'memory/import-not-found',
-      message: 'imported file "docs/missing-notes.md" does not exist (looked for docs/missing-notes.md)',
+      message: 'imported file "docs/missing-notes.md" does not exist',
       fixes: [
         {
           title: 'Create docs/missing-notes.md',
@@ -47,7 +47,13 @@ describe('memory/import-not-found', () => {
 
   it('reads a one-segment import with a file extension, such as @AGENTS.md', () => {
     expect(codes({ 'CLAUDE.md': '# Claude\n@AGENTS.md\n@README\n' }).map((d) => [d.code, d.message])).toEqual([
-      ['memory/import-not-found', 'imported file "AGENTS.md" does not exist (looked for AGENTS.md)'],
+      ['memory/import-not-found', 'imported file "AGENTS.md" does not exist'],
+    ]);
+  });
+
+  it('says so when an import names a folder', () => {
+    expect(codes({ 'CLAUDE.md': '@docs/\n', 'docs/a.md': '# A' }).map((d) => [d.code, d.message, d.fixes])).toEqual([
+      ['memory/import-not-found', '"docs/" is a folder; an import names a file', undefined],
     ]);
   });
 

@@ -31,13 +31,18 @@ interface ValidationRun {
 function importNotFound(graph: ImportGraph, ctx: MemoryContext): OrchardDiagnostic[] {
   const diagnostics: OrchardDiagnostic[] = [];
   for (const { ref, target } of graph.importsOf(graph.origin)) {
-    if (ctx.fs.exists(target)) continue;
+    const range = lineRange(ref.line, ref.start, ref.end);
+    if (ctx.fs.readText(target) !== undefined) continue;
     const shown = target.startsWith(ctx.root + '/') ? relativeTo(ctx.root, target) : target;
+    if (ctx.fs.exists(target)) {
+      diagnostics.push({ range, severity: 'error', code: 'memory/import-not-found', message: `"${ref.path}" is a folder; an import names a file` });
+      continue;
+    }
     diagnostics.push({
-      range: lineRange(ref.line, ref.start, ref.end),
+      range,
       severity: 'error',
       code: 'memory/import-not-found',
-      message: `imported file "${ref.path}" does not exist (looked for ${shown})`,
+      message: `imported file "${ref.path}" does not exist${shown === ref.path ? '' : ` (looked for ${shown})`}`,
       fixes: [
         {
           title: `Create ${shown}`,
