@@ -125,18 +125,31 @@ describe('ChatState', () => {
     expect(chat.acceptedCount).toBe(0);
   });
 
-  it('after a reload mid-turn, deltas before the transcript are kept and Stop names the turn', () => {
+  it('reopened mid-turn as the host does it: transcript, the turn start again, then everything streamed so far', () => {
     const { chat, posted, runFrames } = setup();
     chat.show('b');
-    chat.handle({ type: 'chat/delta', slug: 'b', turnId: 't5', text: 'partial ' });
-    chat.handle(transcript('b', [userMessage('u1', 'Q')], { runningTurnId: 't5' }));
-    chat.handle({ type: 'chat/delta', slug: 'b', turnId: 't5', text: 'answer' });
-    chat.handle({ type: 'chat/activity', slug: 'b', turnId: 't5', text: 'Updating the blueprint…' });
+    // A broadcast delta may reach the surface before its transcript; the catch-up delta repeats it.
+    chat.handle({ type: 'chat/delta', slug: 'b', turnId: 't3', text: 'early ' });
+    chat.handle(transcript('b', [userMessage('u0', 'Earlier')], { runningTurnId: 't3' }));
+    chat.handle({ type: 'chat/turnStarted', slug: 'b', turnId: 't3', message: userMessage('u1', 'Running question') });
+    chat.handle({ type: 'chat/delta', slug: 'b', turnId: 't3', text: 'early rest' });
+    chat.handle({ type: 'chat/activity', slug: 'b', turnId: 't3', text: 'Updating the blueprint…' });
+    chat.handle({ type: 'chat/delta', slug: 'b', turnId: 't3', text: ', and more' });
     runFrames();
-    expect(chat.streaming).toEqual({ turnId: 't5', text: 'partial answer' });
+    expect(chat.messages.map((m) => m.id)).toEqual(['u0', 'u1']);
+    expect(chat.streaming).toEqual({ turnId: 't3', text: 'early rest, and more' });
     expect(chat.activity).toBe('Updating the blueprint…');
     chat.stop();
-    expect(posted.at(-1)).toEqual({ type: 'chat/stop', slug: 'b', turnId: 't5' });
+    expect(posted.at(-1)).toEqual({ type: 'chat/stop', slug: 'b', turnId: 't3' });
+  });
+
+  it('reopened during a Retry (no repeated start): the catch-up delta follows the transcript', () => {
+    const { chat, runFrames } = setup();
+    chat.show('b');
+    chat.handle(transcript('b', [userMessage('u0', 'Q')], { runningTurnId: 't4' }));
+    chat.handle({ type: 'chat/delta', slug: 'b', turnId: 't4', text: 'so far' });
+    runFrames();
+    expect(chat.streaming).toEqual({ turnId: 't4', text: 'so far' });
   });
 
   it('switching blueprints drops the old conversation', () => {

@@ -167,11 +167,13 @@ export class ChatState {
         break;
       case 'chat/turnStarted':
         this.messages = upsert(this.messages, message.message);
-        this.runningTurnId = message.turnId;
-        this.streaming = { turnId: message.turnId, text: '' };
+        // Also when the host repeats a running turn's start after chat/open: it then sends everything
+        // streamed so far as one delta, so anything this surface already had would be doubled.
         this.#buffer = '';
         this.#bufferTurn = message.turnId;
         this.activity = null;
+        this.runningTurnId = message.turnId;
+        this.streaming = { turnId: message.turnId, text: '' };
         this.problem = null;
         this.retrying = false;
         if (this.#pending) {
@@ -236,19 +238,12 @@ export class ChatState {
     this.provider = message.provider;
     this.loaded = true;
     this.runningTurnId = message.runningTurnId;
-    if (message.runningTurnId === null) {
-      this.streaming = null;
-      this.activity = null;
-      this.#buffer = '';
-      this.#bufferTurn = null;
-    } else if (this.streaming?.turnId !== message.runningTurnId) {
-      // Reloaded mid-turn: what streamed before the reload is gone (partial text is never kept); show the rest as it comes.
-      if (this.#bufferTurn !== message.runningTurnId) {
-        this.#bufferTurn = message.runningTurnId;
-        this.#buffer = '';
-      }
-      this.streaming = { turnId: message.runningTurnId, text: this.#buffer };
-    }
+    // Partial text is never stored: for a running turn the host follows the transcript with
+    // everything streamed so far as one delta, so what arrived before the transcript is dropped.
+    this.#buffer = '';
+    this.#bufferTurn = message.runningTurnId;
+    this.activity = null;
+    this.streaming = message.runningTurnId === null ? null : { turnId: message.runningTurnId, text: '' };
   }
 
   #endTurn(message: Extract<ChatHostMessage, { type: 'chat/turnEnded' }>): void {
