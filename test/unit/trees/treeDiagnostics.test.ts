@@ -78,6 +78,28 @@ steps:
     ]);
   });
 
+  it('accepts merge keys: merged fields count as present and are not reported twice', () => {
+    const text = `name: merged
+steps:
+  first: &call
+    action: api
+    method: GET
+    endpoint: /status
+    outputs:
+      - code: .status
+  second:
+    <<: *call
+    depends_on: [first]
+    endpoint: "/status/{{ .outputs.first.code }}"
+  third:
+    <<: [*call]
+    depends_on: [second]
+    query: { code: "{{ .outputs.second.code }}" }
+`;
+    expect(diagnose(text).filter((d) => d.severity !== 'hint')).toEqual([]);
+    expect(found(text.replace('    <<: *call\n', ''), 'tree/missing-field').slice(0, 1)).toEqual([['second', 'step "second" has no "action" (one of api, wait_build, shell, agent, wait)', 8]]);
+  });
+
   it('accepts Windows line endings', () => {
     expect(diagnose(SEED_TREE.replace(/\n/g, '\r\n'))).toEqual([]);
     const [d] = diagnose(SMALL.replace('[build]', '[biuld]').replace(/\n/g, '\r\n'));

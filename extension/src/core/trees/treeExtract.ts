@@ -16,18 +16,22 @@ type AnyNode = Node | null | undefined;
 
 /** Keys whose values are not scanned for templates: they name things rather than carry text. */
 const UNSCANNED_KEYS = new Set(['action', 'depends_on', 'outputs']);
+/** How a `<<` merge key is named in our pairs (yaml gives it a symbol). */
+const MERGE_KEY = '<<';
 
 export class ChunkExtractor {
   readonly diagnostics: LocalDiagnostic[] = [];
   needsWholeDocument = false;
   private readonly lineStarts: number[];
+  private doc?: Document.Parsed;
 
   constructor(private readonly source: string) {
     this.lineStarts = lineStartsOf(source);
   }
 
   parse(): Document.Parsed {
-    const doc = parseDocument(this.source, { uniqueKeys: false, prettyErrors: false, strict: false });
+    const doc = parseDocument(this.source, { uniqueKeys: false, prettyErrors: false, strict: false, merge: true });
+    this.doc = doc;
     for (const error of doc.errors) this.syntaxProblem(error.message, error.pos, 'error');
     for (const warning of doc.warnings) this.syntaxProblem(warning.message, warning.pos, 'warning');
     return doc;
@@ -82,7 +86,7 @@ export class ChunkExtractor {
         if (key) this.problem(this.nodeRange(key), 'tree/wrong-type', `${context}: keys must be plain names`);
         continue;
       }
-      const name = String(key.value);
+      const name = typeof key.value === 'symbol' ? MERGE_KEY : String(key.value);
       const keyRange = this.nodeRange(key);
       const first = seen.get(name);
       if (first) {
@@ -165,11 +169,13 @@ export class ChunkExtractor {
       step.notAMapping = true;
       return step;
     }
-    const pairs = this.pairs(node, label);
-    const first = pairs[0];
-    if (!node.flow && first) step.keyIndent = first.keyRange.start.character;
+    const allPairs = this.pairs(node, label);
+    const pairs = allPairs.filter((p) => p.name !== MERGE_KEY);
+    const inherited = this.mergedPairs(allPairs.filter((p) => p.name === MERGE_KEY), new Set(pairs.map((p) => p.name)));
+    const first = allPairs[0];
+    if (!node.flow && first && inherited.length === 0) step.keyIndent = first.keyRange.start.character;
     if (!idKey && first) step.idRange = first.keyRange;
-    const actionPair = pairs.find((p) => p.name === 'action');
+    const actionPair = pairs.find((p) => p.name === 'action') ?? inherited.find((p) => p.name === 'action');
     const actionValue = actionPair?.pair.value as AnyNode;
     if (actionPair && isScalar(actionValue) && typeof actionValue.value === 'string') {
       step.action = { value: actionValue.value, range: this.nodeRange(actionValue) };
@@ -186,7 +192,40 @@ export class ChunkExtractor {
       if (!UNSCANNED_KEYS.has(name)) this.walk(value, `${label}.${name}`, step.templates);
       else if (isAlias(value)) this.needsWholeDocument = true;
     }
+    // Merged keys count as present; their values were checked where the anchor is, so their problems are not repeated here.
+    const reported = this.diagnostics.length;
+    for (const { name, pair, keyRange } of inherited) {
+      step.keys.push({ name, range: keyRange, valueEnd: keyRange.end });
+      if (name === 'depends_on') this.dependsOn(step, pair.value as AnyNode, keyRange, label);
+      else if (name === 'outputs') this.outputs(step, pair.value as AnyNode, label);
+    }
+    this.diagnostics.length = reported;
+    if (inherited.length > 0) delete step.dependsOnField;
     return step;
+  }
+
+  /** Pairs brought in by `<<: *anchor` (or a list of them), the step's own keys and earlier merges winning. */
+  private mergedPairs(merges: { pair: Pair; keyRange: Range }[], own: Set<string>): { name: string; pair: Pair; keyRange: Range }[] {
+    const out: { name: string; pair: Pair; keyRange: Range }[] = [];
+    const taken = new Set(own);
+    for (const { pair, keyRange } of merges) {
+      const value = pair.value as AnyNode;
+      const sources = isSeq(value) ? (value.items as AnyNode[]) : [value];
+      for (const source of sources) {
+        // The anchor may be in another chunk: only the whole document can resolve it.
+        if (isAlias(source)) this.needsWholeDocument = true;
+        const map = isAlias(source) && this.doc ? source.resolve(this.doc) : source;
+        if (!isMap(map)) continue;
+        for (const inner of map.items) {
+          if (!isScalar(inner.key) || typeof inner.key.value === 'symbol') continue;
+          const name = String(inner.key.value);
+          if (taken.has(name)) continue;
+          taken.add(name);
+          out.push({ name, pair: inner, keyRange });
+        }
+      }
+    }
+    return out;
   }
 
   private dependsOn(step: StepData, value: AnyNode, keyRange: Range, label: string): void {

@@ -149,7 +149,7 @@ function extractTop(extractor: ChunkExtractor, root: Node | null, kind: ChunkDat
       if (pair.key) extractor.problem(extractor.nodeRange(pair.key as Node), 'tree/wrong-type', 'top-level keys must be plain names');
       continue;
     }
-    const name = String(pair.key.value);
+    const name = typeof pair.key.value === 'symbol' ? '<<' : String(pair.key.value);
     const keyRange = extractor.nodeRange(pair.key);
     data.topKeys!.push({ name, range: keyRange });
     const value = pair.value as Node | null;
