@@ -119,6 +119,10 @@ describe('ChatState', () => {
     const { chat } = setup();
     chat.show('b');
     chat.send('hello', []);
+    // Another surface started a turn here first: that is not our message being accepted.
+    chat.handle({ type: 'chat/turnStarted', slug: 'b', turnId: 't1', message: userMessage('ux', 'from the sidebar') });
+    expect(chat.acceptedCount).toBe(0);
+    expect(chat.waitingForHost).toBe(true);
     chat.requestFailed();
     expect(chat.waitingForHost).toBe(false);
     expect(chat.refusedCount).toBe(1);

@@ -176,7 +176,8 @@ export class ChatState {
         this.streaming = { turnId: message.turnId, text: '' };
         this.problem = null;
         this.retrying = false;
-        if (this.#pending) {
+        // Matched on the text: another surface's turn in this blueprint is not ours (the host refuses ours then).
+        if (this.#pending && this.#pending.text === message.message.content) {
           this.#pending = null;
           this.acceptedCount++;
         }
