@@ -138,8 +138,9 @@ export class AppState {
           this.errorCount++;
           // The host answers a refused chat/send or chat/retry with an error notice.
           this.chat.requestFailed();
+        } else {
+          setTimeout(() => this.dismissNotice(id), INFO_NOTICE_MS);
         }
-        else setTimeout(() => this.dismissNotice(id), INFO_NOTICE_MS);
         break;
       }
     }
