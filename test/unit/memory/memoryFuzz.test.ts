@@ -144,3 +144,17 @@ describe('timing', () => {
     expect(median).toBeLessThan(80);
   });
 });
+
+describe('pathological lines', () => {
+  it.each([
+    ['backtick runs of every length', Array.from({ length: 600 }, (_, i) => '`'.repeat(i + 1) + 'a').join('')],
+    ['link openers with no end', '](('.repeat(15000)],
+    ['at-signs', '@a/b '.repeat(10000)],
+    ['a long run of one character', 'x'.repeat(200000)],
+  ])('stay fast: %s', (_name, line) => {
+    const text = `# Title\n${line}\n`;
+    const start = performance.now();
+    validateMemory(abs('CLAUDE.md'), text, workspace({ 'CLAUDE.md': text }));
+    expect(performance.now() - start).toBeLessThan(200);
+  });
+});

@@ -63,6 +63,7 @@ const LIST_ITEM = /^\s*(?:[-*+]|\d{1,9}[.)])(?:[ \t]|$)/;
 const BLOCK_START = /^ {0,3}(?:>|[-*+] |\d{1,9}[.)] |\||<|#|```|~~~)/;
 const THEMATIC_BREAK = /^ {0,3}(?:(?:-[ \t]*){3,}|(?:\*[ \t]*){3,}|(?:_[ \t]*){3,})$/;
 const REFERENCE_DEFINITION = /^ {0,3}\[(?!\^)[^\]]+\]:[ \t]*(<[^>]*>|\S+)/;
+const MAX_LINK_LENGTH = 2048;
 const IMPORT_CANDIDATE = /(^|[ \t])@(\S+)/g;
 /** `@scope/name` (optionally `@1.2.3`): an npm package, not a file — unless it ends in a file extension we know. */
 const SCOPED_PACKAGE = /^[a-z0-9][a-z0-9._-]*\/[a-z0-9][a-z0-9._-]*(?:@\S*)?$/i;
@@ -101,33 +102,42 @@ function trimImportPath(raw: string): string {
   return raw.replace(/[.,;:!?)\]}>'"`]+$/, '');
 }
 
-/** Inline code spans of one line as [start, end) column pairs (unmatched backticks are literal). */
+/**
+ * Inline code spans of one line as [start, end) column pairs: a run of n
+ * backticks closes at the next run of exactly n (unmatched runs are literal).
+ * Linear in the line's length, so a line of ten thousand backticks stays cheap.
+ */
 export function codeSpans(line: string): Array<[number, number]> {
+  const runs: Array<[number, number]> = [];
+  for (let i = line.indexOf('`'); i >= 0; ) {
+    let end = i;
+    while (line[end] === '`') end++;
+    runs.push([i, end - i]);
+    i = line.indexOf('`', end);
+  }
+  // For each run length, the indexes of the runs with that length, in order.
+  const byLength = new Map<number, number[]>();
+  runs.forEach(([, length], index) => {
+    const list = byLength.get(length);
+    if (list) list.push(index);
+    else byLength.set(length, [index]);
+  });
+  const cursor = new Map<number, number>();
   const spans: Array<[number, number]> = [];
-  let i = line.indexOf('`');
-  while (i >= 0) {
-    let runEnd = i;
-    while (line[runEnd] === '`') runEnd++;
-    const runLength = runEnd - i;
-    let search = runEnd;
-    let closed = -1;
-    while (search < line.length) {
-      const next = line.indexOf('`', search);
-      if (next < 0) break;
-      let nextEnd = next;
-      while (line[nextEnd] === '`') nextEnd++;
-      if (nextEnd - next === runLength) {
-        closed = nextEnd;
-        break;
-      }
-      search = nextEnd;
-    }
-    if (closed < 0) {
-      i = line.indexOf('`', runEnd);
+  for (let index = 0; index < runs.length; ) {
+    const [start, length] = runs[index]!;
+    const list = byLength.get(length)!;
+    let at = cursor.get(length) ?? 0;
+    while (at < list.length && list[at]! <= index) at++;
+    cursor.set(length, at);
+    const closer = list[at];
+    if (closer === undefined) {
+      index++;
       continue;
     }
-    spans.push([i, closed]);
-    i = line.indexOf('`', closed);
+    const [closeStart, closeLength] = runs[closer]!;
+    spans.push([start, closeStart + closeLength]);
+    index = closer + 1;
   }
   return spans;
 }
@@ -180,9 +190,11 @@ function scanLinks(line: string, lineNumber: number, spans: Array<[number, numbe
       continue;
     }
     // A destination may hold balanced parentheses; it ends at whitespace or the unbalanced `)`.
+    // Longer than any real path or URL is not a link (and keeps a line of `](((…` linear).
     let depth = 0;
     let end = start;
-    for (; end < line.length; end++) {
+    const limit = Math.min(line.length, start + MAX_LINK_LENGTH);
+    for (; end < limit; end++) {
       const ch = line[end];
       if (ch === ' ' || ch === '\t') break;
       if (ch === '(') depth++;
@@ -191,6 +203,8 @@ function scanLinks(line: string, lineNumber: number, spans: Array<[number, numbe
         depth--;
       }
     }
+    // No end in sight: this line is not prose with links, and scanning on would only repeat this.
+    if (end === limit && limit < line.length) break;
     if (end > start) pushLink(line.slice(start, end), start, lineNumber, links);
   }
 }
