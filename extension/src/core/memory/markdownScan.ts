@@ -56,7 +56,8 @@ export interface MarkdownScan {
   links: LinkRef[];
 }
 
-const FENCE = /^( {0,3})(`{3,}|~{3,})(.*)$/;
+/** Any indentation: a fence inside a nested list item is indented by the item's content, often 4+ spaces. */
+const FENCE = /^([ \t]*)(`{3,}|~{3,})(.*)$/;
 const ATX_HEADING = /^ {0,3}(#{1,6})(?=[ \t]|$)(.*)$/;
 const SETEXT_UNDERLINE = /^ {0,3}(=+|-+)[ \t]*$/;
 const LIST_ITEM = /^\s*(?:[-*+]|\d{1,9}[.)])(?:[ \t]|$)/;
