@@ -1,39 +1,62 @@
 /**
  * Benchmark, not a test: parseTree + validateTree after a one-character edit
- * on generated trees of 200, 2,000 and 20,000 steps (and from scratch).
- * Run: npx vite-node test/unit/trees/treeBench.ts
+ * on generated trees of 200, 2,000 and 20,000 steps, from scratch, and after
+ * an edit that leaves a YAML error (the whole document is then parsed).
+ * Wall time and this process's CPU time (the machine may be shared).
+ * Run: npx vite-node test/unit/trees/treeBench.ts [sizes…]
  */
-import { parseTree, validateTree } from '../../../extension/src/core/trees/treeService';
+import { parseTree, validateTree, type ParsedTree } from '../../../extension/src/core/trees/treeService';
 import { generateTree, stepId } from './treeGenerator';
 
 const options = { extraActions: {} };
+const sizes = process.argv.slice(2).map(Number).filter((n) => n > 0);
 
 function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.floor(sorted.length / 2)]!;
 }
 
-for (const size of [200, 2000, 20000]) {
+function timed(run: () => void): { wall: number; cpu: number } {
+  const cpuStart = process.cpuUsage();
+  const start = performance.now();
+  run();
+  const wall = performance.now() - start;
+  const cpu = process.cpuUsage(cpuStart);
+  return { wall, cpu: (cpu.user + cpu.system) / 1000 };
+}
+
+const ms = (n: number) => `${n.toFixed(n < 10 ? 1 : 0)} ms`;
+
+for (const size of sizes.length > 0 ? sizes : [200, 2000, 20000]) {
   const text = generateTree(size);
-  let start = performance.now();
-  let tree = parseTree('/bench/tree.yaml', text);
-  const diagnostics = validateTree(tree, options);
-  const scratch = performance.now() - start;
-  const timings: number[] = [];
-  const rounds = size >= 20000 ? 10 : 30;
+  let tree: ParsedTree = parseTree('/bench/tree.yaml', text);
+  let count = 0;
+  const scratch = timed(() => {
+    tree = parseTree('/bench/tree.yaml', text);
+    count = validateTree(tree, options).length;
+  });
+  const walls: number[] = [];
+  const cpus: number[] = [];
+  const rounds = size >= 20000 ? 15 : 40;
   // Type into a step in the middle: "a padding sentence" -> "a padding sentences", "…sentencess", …
   const marker = `  ${stepId(Math.floor(size / 2))}:`;
   const notePosition = text.indexOf('padding sentence', text.indexOf(marker)) + 'padding sentence'.length;
   let current = text;
   for (let round = 0; round < rounds; round++) {
     current = current.slice(0, notePosition) + 's' + current.slice(notePosition);
-    start = performance.now();
-    tree = parseTree('/bench/tree.yaml', current, tree);
-    validateTree(tree, options);
-    timings.push(performance.now() - start);
+    const { wall, cpu } = timed(() => {
+      tree = parseTree('/bench/tree.yaml', current, tree);
+      validateTree(tree, options);
+    });
+    walls.push(wall);
+    cpus.push(cpu);
   }
+  // An unclosed quote: the chunk fails alone, so the whole document is parsed.
+  const broken = current.slice(0, notePosition) + '"' + current.slice(notePosition);
+  const withError = timed(() => validateTree(parseTree('/bench/tree.yaml', broken, tree), options));
   console.log(
-    `${String(size).padStart(6)} steps, ${(text.length / 1024).toFixed(0).padStart(5)} KB: from scratch ${scratch.toFixed(0)} ms (${diagnostics.length} diagnostics); ` +
-      `after a one-character edit median ${median(timings).toFixed(1)} ms, max ${Math.max(...timings).toFixed(1)} ms`,
+    `${String(size).padStart(6)} steps, ${(text.length / 1024).toFixed(0).padStart(5)} KB | ` +
+      `one-character edit: median ${ms(median(walls))} wall, ${ms(median(cpus))} CPU; max ${ms(Math.max(...walls))} | ` +
+      `from scratch ${ms(scratch.wall)} (${count} diagnostics) | edit leaving a YAML error ${ms(withError.wall)}`,
   );
 }

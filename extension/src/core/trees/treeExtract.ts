@@ -73,7 +73,6 @@ export class ChunkExtractor {
     const message = rawMessage.split(/ at line \d+, column \d+/)[0]!.trim();
     const end = Math.max(at[1], Math.min(this.source.length, at[0] + 1));
     this.diagnostics.push({ range: this.range(at[0], end), severity, code: 'tree/yaml-syntax', message: `YAML syntax: ${message}` });
-    if (severity === 'error') this.needsWholeDocument = true;
   }
 
   /** A mapping's pairs with duplicate keys reported (the first one wins). */

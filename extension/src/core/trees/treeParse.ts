@@ -1,8 +1,15 @@
 /**
  * parseTree: text -> ParsedTree, reusing the chunks of the previous version
- * whose text did not change. Each changed chunk is parsed alone; if any chunk
- * cannot stand alone (a YAML error, an alias) the whole document is parsed
- * instead, so a result never depends on how the text was split.
+ * whose text did not change. Each changed chunk is parsed alone; if a chunk
+ * cannot stand alone (an alias, whose anchor may be elsewhere) the whole
+ * document is parsed instead, so a valid document's result never depends on
+ * how it was split (the property tests hold us to that).
+ *
+ * A YAML error stays in its chunk: a chunk starts at a key at the indentation
+ * of its siblings, and text that fails there alone fails in context too (an
+ * unclosed quote or bracket cannot continue on a line indented that little).
+ * So a typo costs one chunk's parse, and the other steps keep their checks
+ * instead of being swallowed by the parser's recovery.
  */
 import { isMap, isScalar, isSeq, type Node } from 'yaml';
 import type { Range } from '../validation/types';
