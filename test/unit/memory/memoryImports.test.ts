@@ -52,8 +52,8 @@ describe('memory/import-not-found', () => {
   });
 
   it('says so when an import names a folder', () => {
-    expect(codes({ 'CLAUDE.md': '@docs/\n', 'docs/a.md': '# A' }).map((d) => [d.code, d.message, d.fixes])).toEqual([
-      ['memory/import-not-found', '"docs/" is a folder; an import names a file', undefined],
+    expect(codes({ 'CLAUDE.md': '@./docs/\n', 'docs/a.md': '# A' }).map((d) => [d.code, d.message, d.fixes])).toEqual([
+      ['memory/import-not-found', '"./docs/" is a folder; an import names a file', undefined],
     ]);
   });
 
@@ -89,8 +89,14 @@ describe('memory/import-not-found', () => {
       'Line refs @src/app.ts:42, globs @src/**/*.ts and @babel/*, placeholders @<file> and @${NAME}/x.md.',
       '# @nodelib/fs.stat and @pkgjs/parseArgs are packages',
       'Python: @app.route(\'/users\') and @pytest.fixture; CSS: @media and @import url(x.css).',
+      'The alias @/components maps to src/components, @/lib/utils to src/lib/utils, @app/shared/ui to libs/ui.',
     ].join('\n');
     expect(codes({ 'CLAUDE.md': text })).toEqual([]);
+  });
+
+  it('reads paths with an extension in any folder, and relative paths without one', () => {
+    const text = '@app/shared/notes.adoc\n@./Makefile\n@/etc/team.md\n';
+    expect(codes({ 'CLAUDE.md': text }).map((d) => d.range.start.line)).toEqual([0, 1, 2]);
   });
 
   it('still reads an import in a nested list item indented four spaces', () => {

@@ -71,7 +71,7 @@ const SCOPED_PACKAGE = /^[a-z0-9][a-z0-9._-]*\/[a-z0-9][a-z0-9._-]*(?:@\S*)?$/i;
 const FILE_EXTENSION = /\.([A-Za-z][A-Za-z0-9]{0,9})$/;
 /** What imported files are: a scoped-package-shaped `@docs/guide.md` is a file, `@nodelib/fs.stat` a package. */
 const KNOWN_FILE_EXTENSIONS = new Set(
-  'md mdc markdown txt json jsonc yaml yml toml ini env xml csv ts tsx js jsx mjs cjs py rb go rs java kt swift c h cpp cs php sh bash zsh sql html css scss svelte vue prisma graphql proto'.split(' '),
+  'md mdc markdown txt rst adoc org json jsonc yaml yml toml ini env xml csv ts tsx js jsx mjs cjs py rb go rs java kt swift c h cpp cs php sh bash zsh sql html css scss svelte vue prisma graphql proto'.split(' '),
 );
 
 export function splitLines(text: string): string[] {
@@ -88,14 +88,16 @@ export function looksLikeImportPath(path: string): boolean {
   // are references, not imports.
   if (/[:*?{}<>$|()'"=,;[\]&!]/.test(path)) return false;
   if (path.startsWith('~/') || path.startsWith('./') || path.startsWith('../')) return path.length > 2;
-  if (path.startsWith('/')) return path.length > 1 && !path.startsWith('//');
   const lastSegment = path.slice(path.lastIndexOf('/') + 1);
   const extension = FILE_EXTENSION.exec(lastSegment)?.[1]?.toLowerCase();
   const knownExtension = extension !== undefined && KNOWN_FILE_EXTENSIONS.has(extension);
+  // `@/components` is the bundlers' alias for `src/`, not the folder `/components`.
+  if (path.startsWith('/')) return knownExtension && !path.startsWith('//');
   if (SCOPED_PACKAGE.test(path)) return knownExtension;
   // One segment: `@AGENTS.md` is an import, `@pytest.fixture`, `@example.com` and `@alice` are not.
   if (!path.includes('/')) return knownExtension;
-  return true;
+  // `@app/shared/utils` with no extension is a TypeScript path alias far more often than a file.
+  return extension !== undefined;
 }
 
 /** Trailing punctuation ends a sentence, not a path: `see @docs/a.md.` imports `docs/a.md`. */
