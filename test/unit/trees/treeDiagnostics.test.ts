@@ -1,3 +1,5 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { TREE_DIAGNOSTIC_CODES } from '../../../extension/src/core/trees/treeService';
 import { SEED_TREE } from './seedTree';
@@ -305,6 +307,15 @@ describe('the code list', () => {
   it('documents every code the tests above trigger, and only tree/ codes', () => {
     for (const code of Object.keys(TREE_DIAGNOSTIC_CODES)) expect(code).toMatch(/^tree\/[a-z-]+$/);
     expect(Object.keys(TREE_DIAGNOSTIC_CODES)).toHaveLength(20);
+  });
+
+  it('lists every code the service’s source can emit, and nothing else', () => {
+    const dir = join(__dirname, '../../../extension/src/core/trees');
+    const emitted = new Set<string>();
+    for (const file of readdirSync(dir).filter((f) => f.endsWith('.ts') && f !== 'treeCodes.ts')) {
+      for (const match of readFileSync(join(dir, file), 'utf8').matchAll(/'(tree\/[a-z-]+)'/g)) emitted.add(match[1]!);
+    }
+    expect([...emitted].sort()).toEqual(Object.keys(TREE_DIAGNOSTIC_CODES).sort());
   });
 
   it('every diagnostic of a broken tree has a documented code', () => {
