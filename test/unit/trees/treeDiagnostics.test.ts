@@ -102,6 +102,11 @@ steps:
     expect(found(text.replace('    <<: *call\n', ''), 'tree/missing-field').slice(0, 1)).toEqual([['second', 'step "second" has no "action" (one of api, wait_build, shell, agent, wait)', 8]]);
   });
 
+  it('finds templates in the keys of free-form values', () => {
+    const text = SMALL.replace('    method: POST\n', '    method: POST\n    body:\n      "{{ .vars.base }}": 1\n').replace('run: "make build {{ .vars.base }}"', 'run: make');
+    expect(diagnose(text)).toEqual([]);
+  });
+
   it('accepts Windows line endings', () => {
     expect(diagnose(SEED_TREE.replace(/\n/g, '\r\n'))).toEqual([]);
     const [d] = diagnose(SMALL.replace('[build]', '[biuld]').replace(/\n/g, '\r\n'));

@@ -8,7 +8,7 @@ import type { CompletionItem, Position, Range } from '../validation/types';
 import { actionRule, allActionNames, COMMON_STEP_FIELDS, fieldSpec, HTTP_METHODS, TOP_LEVEL_FIELDS } from './treeActions';
 import type { StepData } from './treeModel';
 import type { ParsedTree } from './treeParse';
-import type { TreeOptions } from './treeOptions';
+import type { TreeOptions } from './treeActions';
 import { stepAtLine, teardownAt } from './treeLocate';
 import { lineTextOf } from './treeValidate';
 

@@ -112,7 +112,11 @@ export class ChunkExtractor {
       return;
     }
     if (isMap(node)) {
-      for (const { name, pair } of this.pairs(node, context)) this.walk(pair.value as AnyNode, `${context}.${name}`, templates);
+      for (const { name, pair } of this.pairs(node, context)) {
+        // Keys may be templates too (`"{{ .vars.header }}": value` in a body).
+        if (name.includes('{{')) this.walk(pair.key as AnyNode, context, templates);
+        this.walk(pair.value as AnyNode, `${context}.${name}`, templates);
+      }
     } else if (isSeq(node)) {
       node.items.forEach((item, i) => this.walk(item as AnyNode, `${context}[${i}]`, templates));
     }

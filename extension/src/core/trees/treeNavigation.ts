@@ -7,7 +7,7 @@ import type { DocumentSymbol, Hover, Position, Range } from '../validation/types
 import { actionRule, fieldSpec } from './treeActions';
 import { shiftRange, type StepData } from './treeModel';
 import type { ParsedTree } from './treeParse';
-import type { TreeOptions } from './treeOptions';
+import type { TreeOptions } from './treeActions';
 import { targetAt } from './treeLocate';
 
 function stepById(tree: ParsedTree, id: string): { item: StepData; line: number } | undefined {

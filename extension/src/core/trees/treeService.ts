@@ -12,6 +12,6 @@ export { BUILTIN_ACTIONS } from './treeActions';
 export { TREE_DIAGNOSTIC_CODES } from './treeCodes';
 export { treeCompletions } from './treeCompletion';
 export { treeDefinition, treeHover, treeReferences, treeSymbols } from './treeNavigation';
-export type { TreeOptions } from './treeOptions';
+export type { TreeOptions } from './treeActions';
 export { parseTree, type ParsedTree } from './treeParse';
 export { validateTree } from './treeValidate';

@@ -11,7 +11,7 @@ import { addDependencyFix, removeKeyFix, replaceFix } from './treeFixes';
 import { StepGraph } from './treeGraph';
 import { placeDiagnostic, shiftRange, type LocalDiagnostic, type StepData } from './treeModel';
 import type { Placed, ParsedTree } from './treeParse';
-import type { TreeOptions } from './treeOptions';
+import type { TreeOptions } from './treeActions';
 import { checkTemplates } from './treeTemplateChecks';
 import { closest } from './treeTemplates';
 
