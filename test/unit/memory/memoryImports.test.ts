@@ -163,7 +163,7 @@ describe('memory/import-too-deep', () => {
 });
 
 describe('memoryDependencies', () => {
-  it('lists imports transitively (also missing ones), linked files, package.json files consulted and the schema', () => {
+  it('lists imports transitively (also missing ones), linked files, the package files consulted and the schema', () => {
     const files = {
       'packages/web/CLAUDE.md': '@notes.md\nRun `npm run build`. See [guide](../../docs/guide.md).\n',
       'packages/web/notes.md': '@deeper.md\n',
@@ -179,6 +179,7 @@ describe('memoryDependencies', () => {
         abs('packages/web/deeper.md'),
         abs('packages/web/notes.md'),
         abs('packages/web/package.json'),
+        abs('pnpm-workspace.yaml'),
       ].sort(),
     );
   });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { validateMemory } from '../../../extension/src/core/memory/memoryService';
+import { memoryDependencies, validateMemory } from '../../../extension/src/core/memory/memoryService';
 import { abs, workspace } from './memoryTestFs';
 
 function validate(files: Record<string, string>, file = 'CLAUDE.md') {
@@ -126,6 +126,24 @@ describe('memory/unknown-script', () => {
       '`npm --prefix web run dev`',
     ].join('\n');
     expect(validate({ 'CLAUDE.md': text, 'package.json': pkg })).toEqual([]);
+  });
+
+  it('in a workspace root, accepts a script of any workspace package (npm, yarn and pnpm workspaces)', () => {
+    const text = '`npm run dev` in packages/web, `npm run migrate` in apps/api-server, `npm run nowhere`\n';
+    const packages = {
+      'packages/web/package.json': JSON.stringify({ scripts: { dev: 'vite' } }),
+      'apps/api-server/package.json': JSON.stringify({ scripts: { migrate: 'prisma migrate' } }),
+      'apps/other/package.json': JSON.stringify({ scripts: { nowhere: 'x' } }),
+    };
+    const npmRoot = { 'CLAUDE.md': text, 'package.json': JSON.stringify({ workspaces: ['packages/*', 'apps/api-*'] }), ...packages };
+    expect(validate(npmRoot).map((d) => d.message.split(' (')[0])).toEqual(['"nowhere" is not a script of package.json']);
+    const yarnRoot = { ...npmRoot, 'package.json': JSON.stringify({ workspaces: { packages: ['packages/**', 'apps/*'] } }) };
+    expect(validate(yarnRoot)).toEqual([]);
+    const pnpmRoot = { ...npmRoot, 'package.json': '{}', 'pnpm-workspace.yaml': 'packages:\n  - "packages/*"\n  - apps/api-server\n' };
+    expect(validate(pnpmRoot).map((d) => d.message.split(' (')[0])).toEqual(['"nowhere" is not a script of package.json']);
+    expect(memoryDependencies(abs('CLAUDE.md'), text, workspace(pnpmRoot))).toEqual(
+      expect.arrayContaining([abs('pnpm-workspace.yaml'), abs('packages/web/package.json'), abs('apps/api-server/package.json')]),
+    );
   });
 
   it('skips pnpm/yarn shorthand when no node_modules/.bin exists to tell scripts from binaries', () => {

@@ -6,11 +6,12 @@
  * code blocks are skipped; `pnpm X`/`yarn X` may also run a binary, so those
  * are checked only against an installed `node_modules/.bin`.
  */
-import type { OrchardDiagnostic, ValidationFs } from '../validation/types';
+import type { OrchardDiagnostic } from '../validation/types';
 import { closestMatch } from './didYouMean';
 import { lineRange } from './lineIndex';
 import { codeSpans, type MarkdownScan } from './markdownScan';
-import { dirnameOf, foldersUpTo, relativeTo } from './posixPaths';
+import { binaryInstalled, nearestPackage, workspaceHasScript, type PackageInfo, type ScriptCheckContext } from './packageManifests';
+import { dirnameOf, relativeTo } from './posixPaths';
 
 const COMMAND = /(^|[\s;&|(`$"'])(npm|pnpm|yarn)[ \t]+((?:[^\s;&|)`'"]+[ \t]*){1,3})/g;
 
@@ -37,53 +38,6 @@ const YARN_BUILT_INS = new Set(
 
 const SHELL_INFO = /^(?:|sh|bash|zsh|fish|shell|console|terminal|powershell|ps1?|pwsh|cmd|bat|text|txt)$/i;
 const CHANGES_FOLDER = /(?:^|\s)(?:--prefix|--filter|-F|-C|--dir|-w|--workspace|--workspaces|-ws|-r|--recursive|--cwd|-g|--global)(?:[=\s]|$)/;
-
-interface PackageInfo {
-  path: string;
-  scripts: Set<string>;
-  dependencies: Set<string>;
-}
-
-interface ScriptCheckContext {
-  fs: ValidationFs;
-  root: string;
-  /** Every path consulted, for `memoryDependencies`. */
-  consulted: Set<string>;
-}
-
-function nearestPackage(dir: string, ctx: ScriptCheckContext): PackageInfo | undefined {
-  for (const folder of foldersUpTo(dir, ctx.root)) {
-    const path = `${folder === '/' ? '' : folder}/package.json`;
-    ctx.consulted.add(path);
-    const text = ctx.fs.readText(path);
-    if (text === undefined) continue;
-    try {
-      const json = JSON.parse(text) as { scripts?: unknown; dependencies?: unknown; devDependencies?: unknown };
-      const keys = (value: unknown) => (value && typeof value === 'object' ? Object.keys(value) : []);
-      return {
-        path,
-        scripts: new Set(keys(json.scripts)),
-        dependencies: new Set([...keys(json.dependencies), ...keys(json.devDependencies)]),
-      };
-    } catch {
-      return undefined; // A package.json we cannot read: no check rather than a wrong one.
-    }
-  }
-  return undefined;
-}
-
-/** Whether `name` may be a binary: true when installed, undefined when no node_modules/.bin exists to ask. */
-function binaryInstalled(name: string, pkg: PackageInfo, ctx: ScriptCheckContext): boolean | undefined {
-  let sawBinFolder = false;
-  for (const folder of foldersUpTo(dirnameOf(pkg.path), ctx.root)) {
-    const bin = `${folder === '/' ? '' : folder}/node_modules/.bin`;
-    const candidate = `${bin}/${name}`;
-    ctx.consulted.add(candidate);
-    if (ctx.fs.exists(candidate)) return true;
-    if (ctx.fs.exists(bin)) sawBinFolder = true;
-  }
-  return sawBinFolder ? false : undefined;
-}
 
 /** What the command asks for: a script name that must exist, and whether a binary would do too. */
 function requestedScript(manager: string, words: string[]): { name: string; index: number; binaryOk: boolean } | undefined {
@@ -146,7 +100,7 @@ export function scriptDiagnostics(path: string, scan: MarkdownScan, ctx: ScriptC
       // In prose, `pnpm workspaces` or `yarn berry` are words, not commands: shorthand is checked only in code.
       if (!request || !isPlainName(request.name) || (request.binaryOk && request.index === 0 && !inCode)) continue;
       if (pkg === null) pkg = nearestPackage(dirnameOf(path), ctx);
-      if (!pkg || pkg.scripts.has(request.name)) continue;
+      if (!pkg || pkg.scripts.has(request.name) || workspaceHasScript(pkg, request.name, ctx)) continue;
       if (request.binaryOk) {
         if (pkg.dependencies.has(request.name)) continue;
         const installed = binaryInstalled(request.name, pkg, ctx);
@@ -179,4 +133,3 @@ export function scriptDiagnostics(path: string, scan: MarkdownScan, ctx: ScriptC
   return diagnostics;
 }
 
-export type { ScriptCheckContext };
