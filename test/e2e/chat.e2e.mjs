@@ -245,6 +245,9 @@ describe('The Architect chat in VS Code', { timeout: 15 * 60_000 }, () => {
     assert.ok(blueprint.references.items.some((i) => i.kind === 'image' && i.source === `.orchard/references/${SLUG}/share-mock.png`));
     const studio = await webviewFrame(page, { testId: 'studio', timeout: 45_000 });
     const planThumb = studio.locator('[data-testid="pane-plan"] img').first();
+    // The Plan pane's thumbnails load lazily: bring it into view as a user scrolling there would.
+    await planThumb.waitFor({ state: 'attached', timeout: 20_000 });
+    await planThumb.scrollIntoViewIfNeeded();
     await waitFor('the Plan pane thumbnail to load', () => loaded(planThumb));
   });
 
