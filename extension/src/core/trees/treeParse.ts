@@ -64,8 +64,7 @@ export function parseTree(path: string, text: string, previous?: ParsedTree): Pa
     return { data: cached ?? parseChunk(span, detached(chunkText)), startLine: span.startLine };
   });
   if (chunks.some((c) => c.data.needsWholeDocument)) {
-    const whole = previous?.parsedWhole && previous.text === text ? previous.effective : [{ data: parseWhole(text), startLine: 0 }];
-    return assemble(path, text, lineStarts, chunks, whole, true);
+    return assemble(path, text, lineStarts, chunks, [{ data: parseWhole(text), startLine: 0 }], true);
   }
   return assemble(path, text, lineStarts, chunks, chunks, false);
 }
