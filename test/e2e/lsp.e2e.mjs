@@ -15,6 +15,7 @@ import { vsixForSpec, workspaceForSpec } from './fixtures.mjs';
 import {
   applyQuickFix,
   goToLine,
+  languageServerPid,
   openFile,
   pickCompletion,
   squiggleCount,
@@ -64,14 +65,14 @@ describe('Orchard language server in VS Code', { timeout: 10 * 60_000 }, () => {
     // The client starts on this first tree file: the first diagnostics include the server's start.
     await waitForSquiggles(page, 'error', 3, 60_000);
     for (const code of ['tree/unknown-dependency', 'tree/undeclared-var', 'tree/unknown-key', 'tree/template-missing-dependency']) {
-      await waitForProblem(page, [`(${code})`]);
+      await waitForProblem(page, [code]);
     }
   });
 
   uiTest('a CLAUDE.md with a missing import gets its Problems entry', 'lsp-b-missing-import', async () => {
     await openFile(page, 'src/CLAUDE.md');
     await waitForSquiggles(page, 'error', 1);
-    const rows = await waitForProblem(page, ['(memory/import-not-found)']);
+    const rows = await waitForProblem(page, ['memory/import-not-found']);
     assert.ok(rows.some((r) => r.includes('http-conventions.md')), `the entry names the missing file:\n${rows.join('\n')}`);
   });
 
@@ -87,18 +88,18 @@ describe('Orchard language server in VS Code', { timeout: 10 * 60_000 }, () => {
     assert.ok(fs.existsSync(created), 'the quick fix created docs/http-conventions.md');
     // The server learns of the new file from the file watcher and validates src/CLAUDE.md again.
     await openFile(page, 'src/CLAUDE.md');
-    await waitForProblem(page, ['(memory/import-not-found)'], { present: false });
+    await waitForProblem(page, ['memory/import-not-found'], { present: false });
     assert.equal(await squiggleCount(page, 'error'), 0, 'no error squiggle left in src/CLAUDE.md');
   });
 
   uiTest('a typo in depends_on is fixed by its "did you mean" quick fix', 'lsp-d-typo-fix', async () => {
     const tree = path.join(workspace, 'cookbooks', 'trees', 'nightly.yaml');
     await openFile(page, 'cookbooks/trees/nightly.yaml');
-    await waitForProblem(page, ['(tree/unknown-dependency)']);
+    await waitForProblem(page, ['tree/unknown-dependency']);
     const line = lineOf(tree, 'depends_on: [biuld]');
     await goToLine(page, line, fs.readFileSync(tree, 'utf8').split('\n')[line - 1].indexOf('biuld') + 2);
     await applyQuickFix(page, /build/);
-    await waitForProblem(page, ['(tree/unknown-dependency)'], { present: false });
+    await waitForProblem(page, ['tree/unknown-dependency'], { present: false });
     await page.keyboard.press('Control+S');
     const deadline = Date.now() + 10_000;
     while (!fs.readFileSync(tree, 'utf8').includes('depends_on: [build]') && Date.now() < deadline) await sleep(200);
@@ -113,11 +114,29 @@ describe('Orchard language server in VS Code', { timeout: 10 * 60_000 }, () => {
     // Just after "tag", before the closing bracket.
     await goToLine(page, line, text.indexOf('tag]') + 4);
     await page.keyboard.type(', ');
-    const offered = await pickCompletion(page, 'changelog');
+    const offered = await pickCompletion(page, 'changelog', { whileOpen: () => screenshot(page, 'lsp-e-completion-widget') });
     assert.ok(offered.includes('test'), `the step ids are offered: ${offered.join(', ')}`);
     await page.keyboard.press('Control+S');
     const deadline = Date.now() + 10_000;
     while (!fs.readFileSync(tree, 'utf8').includes('depends_on: [tag, changelog]') && Date.now() < deadline) await sleep(200);
     assert.match(fs.readFileSync(tree, 'utf8'), /depends_on: \[tag, changelog\]/);
+  });
+
+  uiTest('a crashed server is restarted, the user is told once, and diagnostics keep coming', 'lsp-f-restarted', async () => {
+    const pid = languageServerPid(vs.runDir);
+    assert.ok(pid, 'found the language server process of this session');
+    process.kill(pid, 'SIGKILL');
+    const toast = page.locator('.notifications-toasts .notification-toast', { hasText: 'the language server stopped unexpectedly and was restarted' });
+    await toast.waitFor({ timeout: 30_000 });
+    const deadline = Date.now() + 30_000;
+    while (!languageServerPid(vs.runDir) && Date.now() < deadline) await sleep(200);
+    assert.notEqual(languageServerPid(vs.runDir), pid, 'a new server process runs');
+    // The restarted server validates again: break the fixed dependency and see it reported.
+    const tree = path.join(workspace, 'cookbooks', 'trees', 'nightly.yaml');
+    await openFile(page, 'cookbooks/trees/nightly.yaml');
+    const line = lineOf(tree, 'depends_on: [build]');
+    await goToLine(page, line, fs.readFileSync(tree, 'utf8').split('\n')[line - 1].indexOf('build') + 1);
+    await page.keyboard.type('x');
+    await waitForProblem(page, ['tree/unknown-dependency']);
   });
 });

@@ -3,6 +3,8 @@
  * file, move the cursor, read squiggles and the Problems panel, apply a quick fix from the light
  * bulb menu, pick a completion. Everything goes through the UI a user would use.
  */
+import fs from 'node:fs';
+import path from 'node:path';
 import { runCommand } from './harness.mjs';
 import { sleep } from './sessionBasics.mjs';
 
@@ -15,9 +17,10 @@ export async function openFile(page, relativePath, { timeout = 20_000 } = {}) {
   await input.waitFor({ timeout });
   await input.fill(relativePath);
   const name = relativePath.split('/').pop();
+  // The list first shows recently opened files; wait for the filtered row and click it rather than trusting Enter.
   const row = page.locator('.quick-input-list .monaco-list-row', { hasText: name }).first();
   await row.waitFor({ timeout });
-  await page.keyboard.press('Enter');
+  await row.click();
   await page.locator('.tabs-container .tab.active', { hasText: name }).waitFor({ timeout });
   await activeEditor(page).locator('.view-lines').waitFor({ timeout });
   await activeEditor(page).locator('.view-lines').click({ position: { x: 5, y: 5 } });
@@ -32,7 +35,8 @@ export async function goToLine(page, line, column = 1) {
   const input = page.locator('.quick-input-widget .quick-input-box input');
   await page.keyboard.press('Control+G');
   await input.waitFor({ timeout: 10_000 });
-  await input.fill(`${line}:${column}`);
+  // Ctrl+G opens Quick Open with a ":" prefix; fill() replaces the whole value, so keep it.
+  await input.fill(`:${line}:${column}`);
   await page.keyboard.press('Enter');
   await page.locator('.quick-input-widget').waitFor({ state: 'hidden', timeout: 10_000 });
 }
@@ -97,12 +101,20 @@ export async function applyQuickFix(page, title, { timeout = 15_000 } = {}) {
     await page.keyboard.press('Control+.');
     await row.waitFor({ timeout: 3_000 }).catch(() => {});
   }
-  await row.click();
+  // The menu puts a pointer-blocking layer over the editor: choose with the keyboard, like a user does.
+  const rows = page.locator('.action-widget .monaco-list-row.action');
+  for (let i = 0; i < (await rows.count()) + 1 && !(await row.evaluate((el) => el.classList.contains('focused'))); i++) {
+    await page.keyboard.press('ArrowDown');
+  }
+  await page.keyboard.press('Enter');
   await page.locator('.action-widget').waitFor({ state: 'hidden', timeout }).catch(() => {});
 }
 
-/** Triggers suggestions (Ctrl+Space) and accepts the item labelled `label`. */
-export async function pickCompletion(page, label, { timeout = 15_000 } = {}) {
+/**
+ * Triggers suggestions (Ctrl+Space) and accepts the item labelled `label`; `whileOpen` runs with
+ * the widget showing (a screenshot). Returns the labels that were offered.
+ */
+export async function pickCompletion(page, label, { timeout = 15_000, whileOpen } = {}) {
   const widget = page.locator('.editor-widget.suggest-widget.visible');
   const row = widget.locator('.monaco-list-row', { has: page.locator('.label-name', { hasText: new RegExp(`^${escapeRegExp(label)}$`) }) }).first();
   const deadline = Date.now() + timeout;
@@ -116,7 +128,27 @@ export async function pickCompletion(page, label, { timeout = 15_000 } = {}) {
     await row.waitFor({ timeout: 3_000 }).catch(() => {});
   }
   const labels = await widget.locator('.monaco-list-row .label-name').allInnerTexts();
+  await whileOpen?.();
   await row.click();
   await widget.waitFor({ state: 'hidden', timeout }).catch(() => {});
   return labels;
+}
+
+/**
+ * The pid of the Orchard language server started by this session's extension host, found by its
+ * command line (the session's own extensions folder), so a test can make it crash.
+ */
+export function languageServerPid(runDir) {
+  const marker = path.join(runDir, 'exts');
+  for (const entry of fs.readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    let cmdline;
+    try {
+      cmdline = fs.readFileSync(`/proc/${entry}/cmdline`, 'utf8').split('\0');
+    } catch {
+      continue; // exited meanwhile
+    }
+    if (cmdline.some((a) => a.startsWith(marker) && a.endsWith(path.join('dist', 'server.js')))) return Number(entry);
+  }
+  return undefined;
 }
