@@ -51,6 +51,9 @@ describe('.claude/rules front matter', () => {
 describe('Cursor .mdc front matter', () => {
   it('accepts the unquoted, comma-separated globs Cursor writes (not valid YAML)', () => {
     expect(validate('.cursor/rules/ts.mdc', '---\ndescription: TypeScript rules\nglobs: *.ts,src/**/*.{ts,tsx}\nalwaysApply: false\n---\nUse strict mode.\n')).toEqual([]);
+    // A lone `*.ts` is even valid YAML — an alias — which must not be read as one.
+    expect(validate('.cursor/rules/ts.mdc', '---\nglobs: *.ts\n---\n')).toEqual([]);
+    expect(validate('.github/instructions/ts.instructions.md', '---\napplyTo: **/*.ts\n---\n')).toEqual([]);
   });
 
   it('accepts the empty description and globs Cursor writes into a new rule', () => {
@@ -61,6 +64,12 @@ describe('Cursor .mdc front matter', () => {
     expect(summary('.cursor/rules/ts.mdc', '---\ndescription: [a, b]\nglobs: src/**\nalwaysApply: "yes"\n---\n')).toEqual([
       ['memory/front-matter-field', 1, 13, 19, '"description" must be a string, not a list'],
       ['memory/front-matter-field', 3, 13, 18, '"alwaysApply" must be true or false, not string "yes"'],
+    ]);
+  });
+
+  it('reads front matter with CRLF line ends', () => {
+    expect(summary('.cursor/rules/ts.mdc', '---\r\nglobs: *.ts\r\nalwaysApply: 1\r\n---\r\nText\r\n')).toEqual([
+      ['memory/front-matter-field', 2, 13, 14, '"alwaysApply" must be true or false, not number 1'],
     ]);
   });
 

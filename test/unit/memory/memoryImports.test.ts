@@ -57,6 +57,11 @@ describe('memory/import-not-found', () => {
     ]);
   });
 
+  it('gives the same ranges in a file with CRLF line ends', () => {
+    const diagnostics = codes({ 'CLAUDE.md': '# Project\r\n\r\nSee @docs/missing.md\r\n' });
+    expect(diagnostics.map((d) => d.range)).toEqual([{ start: { line: 2, character: 4 }, end: { line: 2, character: 20 } }]);
+  });
+
   it('drops trailing sentence punctuation from the path', () => {
     const diagnostics = codes({ 'CLAUDE.md': 'Read @docs/a.md, then @docs/b.md.\n', 'docs/a.md': 'a', 'docs/b.md': 'b' });
     expect(diagnostics).toEqual([]);

@@ -9,7 +9,7 @@
  * only lines that make no sense either way.
  */
 import picomatch from 'picomatch/posix';
-import { isMap, isScalar, isSeq, parseDocument, type Node as YamlNode } from 'yaml';
+import { isMap, isScalar, isSeq, parseDocument, visit, type Node as YamlNode } from 'yaml';
 import type * as z from 'zod/mini';
 import type { OrchardDiagnostic, Range } from '../validation/types';
 import { closestMatch } from './didYouMean';
@@ -101,6 +101,15 @@ function fieldDiagnostics(field: FrontMatterField, schema: z.ZodMiniType): Orcha
 function readYaml(source: string, baseOffset: number, lines: LineIndex): FrontMatterField[] | undefined {
   const doc = parseDocument(source, { uniqueKeys: false, prettyErrors: false });
   if (doc.errors.length > 0) return undefined;
+  // `globs: *.ts` parses as an alias named `.ts`: that is Cursor's unquoted glob, so read the lines leniently.
+  let hasAlias = false;
+  visit(doc, {
+    Alias: () => {
+      hasAlias = true;
+      return visit.BREAK;
+    },
+  });
+  if (hasAlias) return undefined;
   if (doc.contents === null) return [];
   if (!isMap(doc.contents)) return undefined;
   const rangeOf = (node: YamlNode | null | undefined): Range | undefined =>
