@@ -50,6 +50,23 @@ describe('memoryCompletions', () => {
   });
 });
 
+describe('script completion', () => {
+  it('offers the scripts of the nearest package.json after npm run, pnpm and yarn run, in prose or code', () => {
+    const ctx = workspace({ ...files, 'package.json': JSON.stringify({ scripts: { build: 'tsc -p .', 'test:unit': 'vitest run' } }) });
+    for (const text of ['Run `npm run te', '```sh\npnpm te', 'then yarn run te']) {
+      const lines = text.split('\n');
+      const line = lines.length - 1;
+      const items = memoryCompletions(abs('CLAUDE.md'), text, { line, character: lines[line]!.length }, ctx);
+      expect(items.map((item) => [item.label, item.kind, item.detail])).toEqual([
+        ['build', 'value', 'tsc -p .'],
+        ['test:unit', 'value', 'vitest run'],
+      ]);
+      expect(items[0]?.range).toEqual({ start: { line, character: lines[line]!.length - 2 }, end: { line, character: lines[line]!.length } });
+    }
+    expect(memoryCompletions(abs('CLAUDE.md'), 'npm run ', { line: 0, character: 8 }, workspace(files))).toEqual([]);
+  });
+});
+
 describe('memoryHover', () => {
   it('shows the first lines of an imported file', () => {
     const text = '# Root\n@context/CURRENT_STATUS.md\n';

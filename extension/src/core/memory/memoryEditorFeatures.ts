@@ -1,5 +1,5 @@
 /**
- * Editor features for memory files: import-path and link-target completion,
+ * Editor features for memory files: import-path, link-target and script-name completion,
  * hover showing an imported file's first lines, go to definition for imports
  * and links (to the heading a `#fragment` names), and the outline.
  */
@@ -9,6 +9,7 @@ import { resolveImportPath } from './importGraph';
 import { containsPosition, lineRange } from './lineIndex';
 import { codeSpans, scanMarkdown, type Heading, type LinkRef } from './markdownScan';
 import type { MemoryContext } from './memoryContext';
+import { nearestPackage } from './packageManifests';
 import { dirnameOf, joinPath, normalizePath, relativeTo } from './posixPaths';
 
 const HOVER_LINES = 12;
@@ -31,10 +32,31 @@ function partialPathAt(line: string, character: number): { partial: string; isIm
   return undefined;
 }
 
+/** After `npm run `, `pnpm ` or `yarn run `: the scripts of the nearest package.json (in prose and in code alike). */
+function scriptCompletions(path: string, line: string, position: Position, ctx: MemoryContext): CompletionItem[] | undefined {
+  const typed = /(?:^|[\s;&|(`$"'])(?:npm[ \t]+(?:run|run-script)|pnpm(?:[ \t]+run)?|yarn(?:[ \t]+run)?)[ \t]+([\w:.@/-]*)$/.exec(
+    line.slice(0, position.character),
+  );
+  if (!typed) return undefined;
+  const pkg = nearestPackage(dirnameOf(path), { fs: ctx.fs, root: ctx.root, consulted: new Set() });
+  if (!pkg) return [];
+  const partial = typed[1] ?? '';
+  const range = lineRange(position.line, position.character - partial.length, position.character);
+  return [...pkg.scripts].map(([name, command]) => ({
+    label: name,
+    kind: 'value',
+    detail: command,
+    documentation: `script of ${relativeTo(ctx.root, pkg.path)}`,
+    range,
+  }));
+}
+
 export function memoryCompletions(path: string, text: string, position: Position, ctx: MemoryContext): CompletionItem[] {
   const scan = scanMarkdown(text);
-  if (scan.isCode[position.line]) return [];
   const line = scan.lines[position.line] ?? '';
+  const scripts = scriptCompletions(path, line, { line: position.line, character: Math.min(position.character, line.length) }, ctx);
+  if (scripts) return scripts;
+  if (scan.isCode[position.line]) return [];
   const typed = partialPathAt(line, Math.min(position.character, line.length));
   if (!typed) return [];
   const slash = typed.partial.lastIndexOf('/');

@@ -11,7 +11,8 @@ import { dirnameOf, foldersUpTo, joinPath } from './posixPaths';
 
 export interface PackageInfo {
   path: string;
-  scripts: Set<string>;
+  /** Script name -> its command line. */
+  scripts: Map<string, string>;
   dependencies: Set<string>;
   /** Workspace package globs (`packages/*`), empty when this is not a workspace root. */
   workspaces: string[];
@@ -41,7 +42,12 @@ function readManifest(path: string, ctx: ScriptCheckContext): Omit<PackageInfo, 
   if (text === undefined) return undefined;
   try {
     const json = JSON.parse(text) as Record<string, unknown>;
-    return { path, json, scripts: new Set(keysOf(json.scripts)), dependencies: new Set([...keysOf(json.dependencies), ...keysOf(json.devDependencies)]) };
+    const scripts = new Map<string, string>();
+    for (const name of keysOf(json.scripts)) {
+      const command = (json.scripts as Record<string, unknown>)[name];
+      scripts.set(name, typeof command === 'string' ? command : '');
+    }
+    return { path, json, scripts, dependencies: new Set([...keysOf(json.dependencies), ...keysOf(json.devDependencies)]) };
   } catch {
     return undefined;
   }

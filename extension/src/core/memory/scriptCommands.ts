@@ -115,7 +115,7 @@ export function scriptDiagnostics(path: string, scan: MarkdownScan, ctx: ScriptC
       }
       const start = wordStarts[request.index] ?? commandStart;
       const range = lineRange(lineNumber, start, start + (words[request.index] ?? request.name).length);
-      const known = [...pkg.scripts].sort();
+      const known = [...pkg.scripts.keys()].sort();
       const suggestion = closestMatch(request.name, known);
       diagnostics.push({
         range,
