@@ -9,7 +9,7 @@ export type Mutation =
   | { kind: 'indent'; line: number; by: number }
   | { kind: 'rename'; from: number; to: string };
 
-const fragments = ['{{', '}}', ' .vars.', '.outputs.', ':', '- ', '[', ']', '"', "'", '\n', '  ', '#', 'step-1', 'depends_on: ', 'action: api\n', '&a ', '*a', '\t', '---\n'];
+const fragments = ['{{', '}}', ' .vars.', '.outputs.', ':', '- ', '[', ']', '"', "'", '\n', '  ', '#', 'step-1', 'depends_on: ', 'action: api\n', '&a ', '*a', '<<: *a\n    ', '\t', '---\n'];
 
 export const mutation: fc.Arbitrary<Mutation> = fc.oneof(
   fc.record({ kind: fc.constant('insert' as const), at: fc.nat(), text: fc.oneof(fc.constantFrom(...fragments), fc.string({ maxLength: 4 })) }),
