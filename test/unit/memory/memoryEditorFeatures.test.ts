@@ -76,6 +76,15 @@ describe('memoryHover', () => {
     expect(hover?.contents).toBe(`**context/CURRENT_STATUS.md**\n\n\`\`\`markdown\n${expectedLines}\n\`\`\`\n\n… 8 more lines`);
   });
 
+  it('shows the command line of a script named after npm run', () => {
+    const ctx = workspace({ ...files, 'package.json': JSON.stringify({ scripts: { build: 'tsc -p .' } }) });
+    expect(memoryHover(abs('CLAUDE.md'), 'Run `npm run build` first.', { line: 0, character: 15 }, ctx)).toEqual({
+      contents: '**build** — script of package.json\n\n```sh\ntsc -p .\n```',
+      range: { start: { line: 0, character: 13 }, end: { line: 0, character: 18 } },
+    });
+    expect(memoryHover(abs('CLAUDE.md'), 'Run `npm run nope` first.', { line: 0, character: 15 }, ctx)).toBeUndefined();
+  });
+
   it('says when the import is missing, and gives nothing away from imports and links', () => {
     const ctx = workspace(files);
     expect(memoryHover(abs('CLAUDE.md'), '@docs/none.md', { line: 0, character: 3 }, ctx)?.contents).toBe('**docs/none.md** — not found');

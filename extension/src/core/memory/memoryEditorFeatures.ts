@@ -1,6 +1,6 @@
 /**
  * Editor features for memory files: import-path, link-target and script-name completion,
- * hover showing an imported file's first lines, go to definition for imports
+ * hover showing an imported file's first lines (or a script's command), go to definition for imports
  * and links (to the heading a `#fragment` names), and the outline.
  */
 import type { CompletionItem, DocumentSymbol, Hover, Location, Position, Range } from '../validation/types';
@@ -105,9 +105,32 @@ function targetAt(path: string, text: string, position: Position, ctx: MemoryCon
   return undefined;
 }
 
+const SCRIPT_AT = /(?:^|[\s;&|(`$"'])(?:npm[ \t]+(?:run|run-script)|pnpm(?:[ \t]+run)?|yarn(?:[ \t]+run)?)[ \t]+([\w:.@/-]+)/g;
+
+/** Hovering a script name after `npm run` (or `pnpm`, `yarn run`) shows its command line. */
+function scriptHover(path: string, line: string, position: Position, ctx: MemoryContext): Hover | undefined {
+  SCRIPT_AT.lastIndex = 0;
+  for (let match = SCRIPT_AT.exec(line); match; match = SCRIPT_AT.exec(line)) {
+    const name = match[1] ?? '';
+    const start = match.index + match[0].length - name.length;
+    if (position.character < start || position.character > start + name.length) continue;
+    const pkg = nearestPackage(dirnameOf(path), { fs: ctx.fs, root: ctx.root, consulted: new Set() });
+    const command = pkg?.scripts.get(name);
+    if (!pkg || command === undefined) return undefined;
+    return {
+      contents: `**${name}** — script of ${relativeTo(ctx.root, pkg.path)}\n\n\`\`\`sh\n${command}\n\`\`\``,
+      range: lineRange(position.line, start, start + name.length),
+    };
+  }
+  return undefined;
+}
+
 export function memoryHover(path: string, text: string, position: Position, ctx: MemoryContext): Hover | undefined {
   const found = targetAt(path, text, position, ctx);
-  if (!found) return undefined;
+  if (!found) {
+    const line = text.split('\n')[position.line]?.replace(/\r$/, '') ?? '';
+    return /\b(?:npm|pnpm|yarn)\b/.test(line) ? scriptHover(path, line, position, ctx) : undefined;
+  }
   const shown = relativeTo(ctx.root, found.target);
   const content = ctx.fs.readText(found.target);
   if (content === undefined) {
