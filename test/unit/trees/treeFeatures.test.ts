@@ -64,6 +64,13 @@ describe('completion', () => {
     expect(labels(top, 'de')).not.toContain('name');
   });
 
+  it('offers step keys for a new teardown item, without depends_on', () => {
+    const text = SMALL + '  - re';
+    const items = labels(text, '  - re');
+    expect(items).toContain('action');
+    expect(items).not.toContain('depends_on');
+  });
+
   it('offers the workspace’s actions too', () => {
     const action = SMALL.replace('action: shell', 'action: de');
     const items = treeCompletions(parseTree(PATH, action), at(action, 'action: de'), { extraActions: { deploy: { required: [], optional: [], description: 'Ship it' } } });

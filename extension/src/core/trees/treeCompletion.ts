@@ -10,6 +10,7 @@ import type { StepData } from './treeModel';
 import type { ParsedTree } from './treeParse';
 import type { TreeOptions } from './treeActions';
 import { stepAtLine, teardownAt } from './treeLocate';
+import { describeStep } from './treeNavigation';
 import { lineTextOf } from './treeValidate';
 
 function wordRange(position: Position, length: number): Range {
@@ -60,7 +61,8 @@ export function treeCompletions(tree: ParsedTree, position: Position, options: T
   if (key[2] && !target && !isTeardownItemLine(tree, position.line)) return [];
   if (!key[2] && target?.keyIndent !== undefined && target.keyIndent !== indent) return [];
   if (!key[2] && !target) return [];
-  return keyCompletions(target, range, options);
+  const inTeardown = (target !== undefined && target.id === undefined) || isTeardownItemLine(tree, position.line);
+  return keyCompletions(target, range, options, inTeardown);
 }
 
 function templateCompletions(
@@ -90,7 +92,7 @@ function templateCompletions(
       if (index === self || item.id === undefined || tree.stepIndex.get(item.id) !== index) return;
       // The steps this one already depends on come first; the rest would need a depends_on (offered as a quick fix).
       const reachable = self === undefined || isDependency(tree, self, index);
-      items.push({ label: item.id, kind: 'step', detail: item.action?.value, sortText: `${reachable ? 0 : 1}${item.id}`, range });
+      items.push({ label: item.id, kind: 'step', detail: item.action?.value, documentation: describeStep(item), sortText: `${reachable ? 0 : 1}${item.id}`, range });
     });
     return items;
   }
@@ -150,14 +152,13 @@ function isTeardownItemLine(tree: ParsedTree, line: number): boolean {
   return !after || after.line + after.item.range.start.line > line;
 }
 
-function keyCompletions(step: StepData | undefined, range: Range, options: TreeOptions): CompletionItem[] {
+function keyCompletions(step: StepData | undefined, range: Range, options: TreeOptions, inTeardown: boolean): CompletionItem[] {
   const present = new Set(step?.keys.map((k) => k.name) ?? []);
   const action = step?.action?.value;
   const rule = action !== undefined ? actionRule(action, options.extraActions) : undefined;
   const names = [...(rule?.required ?? []), ...Object.keys(COMMON_STEP_FIELDS), ...(rule?.optional ?? [])];
-  const isTeardown = step !== undefined && step.id === undefined;
   return [...new Set(names)]
-    .filter((name) => !present.has(name) && !(isTeardown && name === 'depends_on'))
+    .filter((name) => !present.has(name) && !(inTeardown && name === 'depends_on'))
     .map((name) => {
       const required = rule?.required.includes(name) ?? false;
       return {
