@@ -149,6 +149,22 @@ function insideSpans(spans: Array<[number, number]>, column: number): boolean {
   return spans.some(([start, end]) => column >= start && column < end);
 }
 
+/** `<!-- … -->` comments of one line outside code spans; `open` when the last one runs on past the line. */
+function commentSpans(line: string, codes: Array<[number, number]>): { spans: Array<[number, number]>; open: boolean } {
+  const spans: Array<[number, number]> = [];
+  for (let start = line.indexOf('<!--'); start >= 0; start = line.indexOf('<!--', start + 4)) {
+    if (insideSpans(codes, start)) continue;
+    const end = line.indexOf('-->', start + 4);
+    if (end < 0) {
+      spans.push([start, line.length]);
+      return { spans, open: true };
+    }
+    spans.push([start, end + 3]);
+    start = end;
+  }
+  return { spans, open: false };
+}
+
 function scanFrontMatter(lines: string[]): FrontMatterBlock | undefined {
   if (lines[0]?.replace(/^\uFEFF/, '').trimEnd() !== '---') return undefined;
   for (let i = 1; i < lines.length; i++) {
@@ -249,8 +265,15 @@ export function scanMarkdown(text: string): MarkdownScan {
   let fence: { char: string; length: number; startLine: number } | undefined;
   let indented: CodeBlock | undefined;
   let lastTextLine = -1;
+  // Inside an HTML comment nothing is read: not shown by Markdown, and a parked `@old.md` is not an import.
+  let inComment = false;
   for (let i = first; i < lines.length; i++) {
     const line = lines[i] ?? '';
+    if (inComment) {
+      isCode[i] = true;
+      inComment = !line.includes('-->');
+      continue;
+    }
     if (fence) {
       isCode[i] = true;
       const close = FENCE.exec(line);
@@ -293,8 +316,13 @@ export function scanMarkdown(text: string): MarkdownScan {
       headings.push({ level: line.trim().startsWith('=') ? 1 : 2, text, line: i - 1, textStart: title.indexOf(text), textEnd: title.indexOf(text) + text.length });
       continue;
     }
+    let spans = line.includes('`') ? codeSpans(line) : [];
+    if (line.includes('<!--')) {
+      const comments = commentSpans(line, spans);
+      spans = [...spans, ...comments.spans];
+      inComment = comments.open;
+    }
     if (!line.includes('@') && !line.includes('](') && !line.includes(']:')) continue;
-    const spans = line.includes('`') ? codeSpans(line) : [];
     if (line.includes('@')) scanImports(line, i, spans, imports);
     if (line.includes('](') || line.includes(']:')) scanLinks(line, i, spans, links);
   }
