@@ -1,16 +1,15 @@
 import { execFile } from 'node:child_process';
-import { access, mkdir, readFile } from 'node:fs/promises';
+import { access, mkdir } from 'node:fs/promises';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
 import * as vscode from 'vscode';
-import { newBlueprint, slugify, type Blueprint } from '../../core/blueprint';
+import { newBlueprint, slugify } from '../../core/blueprint';
 import { formatDiff } from '../../core/blueprintDiff';
-import { BLUEPRINTS_DIR, parseBlueprintText, serializeBlueprint, type BlueprintParseResult } from '../../core/blueprintFile';
+import { serializeBlueprint } from '../../core/blueprintFile';
 import type { HistoryState } from '../../core/protocol';
-import type { TranscriptMessage } from '../../core/transcript';
-import type { BlueprintStore, Revision, SaveResult } from '../../store/blueprintStore';
+import type { BlueprintStore, SaveResult } from '../../store/blueprintStore';
 import type { StudioDb } from '../../store/studioDb';
-import { readTranscriptFile, writeTranscriptFile } from '../chat/transcriptFile';
+import { ConversationStore } from '../chat/conversationStore';
 import { loadBundle } from '../lazyBundle';
 import { log } from '../log';
 import type { BlueprintIndex } from './blueprintIndex';
@@ -26,13 +25,23 @@ type StoreModule = typeof import('../../store/storeBundle');
 export class HistoryService {
   private opened: Promise<BlueprintStore> | undefined;
   private dbOpened: Promise<StudioDb | undefined> | undefined;
+  /** The Architect conversations: saved with the blueprint as one revision per turn. */
+  readonly conversations: ConversationStore;
 
   constructor(
     readonly folder: vscode.WorkspaceFolder,
     private readonly index: BlueprintIndex,
     /** The workspace storage folder, where the studio DB lives; undefined without a workspace. */
     private readonly storageUri: vscode.Uri | undefined,
-  ) {}
+  ) {
+    this.conversations = new ConversationStore({
+      workspaceRoot: folder.uri.fsPath,
+      store: () => this.store(),
+      storageDir: storageUri?.fsPath,
+      onSaved: (store, slug, result) => this.indexRevision(store, slug, result),
+      warn: (line) => log().warn(line),
+    });
+  }
 
   /** The store for the folder; reopened after `git init` changes what it finds. */
   private store(): Promise<BlueprintStore> {
@@ -175,63 +184,6 @@ export class HistoryService {
     this.opened = undefined;
     log().info(`Initialized a git repository in ${this.folder.uri.fsPath}`);
     for (const entry of await this.index.list()) if (entry.ok) await this.recordCreated(entry.slug);
-  }
-
-  /** The blueprint file as it is on disk now, parsed (a turn starts from it). */
-  async currentBlueprint(slug: string): Promise<BlueprintParseResult | { ok: false; missing: true }> {
-    const file = path.join(this.folder.uri.fsPath, BLUEPRINTS_DIR, `${slug}.json`);
-    const text = await readFile(file, 'utf8').catch((error: NodeJS.ErrnoException) => {
-      if (error.code === 'ENOENT') return undefined;
-      throw error;
-    });
-    return text === undefined ? { ok: false, missing: true } : parseBlueprintText(text);
-  }
-
-  /**
-   * A blueprint's conversation: the transcript of its newest revision; without
-   * git (or before the first revision that has one) the transcript file kept in
-   * the workspace storage folder.
-   */
-  async transcript(slug: string): Promise<TranscriptMessage[]> {
-    const store = await this.store();
-    if (store.gitAvailable) {
-      const head = (await store.history(slug)).at(-1);
-      const messages = head ? (await store.show(slug, head.rev)).messages : [];
-      if (messages.length > 0) return messages;
-    }
-    return this.readTranscriptFile(slug);
-  }
-
-  /**
-   * Saves one Architect turn as ONE revision: the blueprint file (the
-   * Architect's new blueprint, or the current one unchanged) and the
-   * transcript with `added` appended to the newest stored one. Without git the
-   * file is written and the transcript goes to the workspace storage folder.
-   */
-  async saveTurn(
-    slug: string,
-    blueprint: Blueprint,
-    added: readonly TranscriptMessage[],
-    append: (stored: readonly TranscriptMessage[], added: readonly TranscriptMessage[]) => TranscriptMessage[],
-  ): Promise<{ transcript: TranscriptMessage[]; revision: Revision | undefined; created: boolean }> {
-    const store = await this.store();
-    const transcript = append(await this.transcript(slug), added);
-    const result = await store.save(slug, blueprint, { transcript });
-    await this.indexRevision(store, slug, result);
-    if (!store.gitAvailable) await this.writeTranscriptFile(slug, transcript);
-    return { transcript, revision: result.revision, created: result.created };
-  }
-
-  private async readTranscriptFile(slug: string): Promise<TranscriptMessage[]> {
-    return this.storageUri ? readTranscriptFile(this.storageUri.fsPath, slug) : [];
-  }
-
-  private async writeTranscriptFile(slug: string, transcript: readonly TranscriptMessage[]): Promise<void> {
-    if (!this.storageUri) {
-      log().warn(`No workspace storage folder: the conversation of ${slug} is not kept after this window closes`);
-      return;
-    }
-    await writeTranscriptFile(this.storageUri.fsPath, slug, transcript);
   }
 
   /** Persists what the DB still holds in memory and stops the store's git processes. */

@@ -5,17 +5,19 @@
  * last user message. Conversations come from the blueprint's newest revision
  * (see HistoryService.transcript), so a reload restores them.
  */
+import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { DEFAULT_MODEL, estimateCostUsd } from '../../agents/models';
 import type { HostToWebview, ImageAttachment } from '../../core/protocol';
 import type { TranscriptMessage } from '../../core/transcript';
 import type { HistoryService } from '../blueprints/historyService';
+import { loadBundle } from '../lazyBundle';
 import { log } from '../log';
 import type { ApiKeyStore } from '../secrets';
 import { readAttachments, storeAttachments, type ArchitectImage, type ImageCheck } from './attachmentFiles';
 import { featureNameFrom, newMessageId, planRetry, toChatMessages, totalUsage } from './chatMessages';
 import { affectsChat, readApiKey, readChatSettings } from './chatSettings';
-import { ChatTurn } from './chatTurn';
+import { ChatTurn, type AgentsModule } from './chatTurn';
 import { chooseProvider, type ProviderChoice } from './providerChoice';
 
 /** One webview that shows chats: it receives every chat message and shows those of the blueprint it has open. */
@@ -39,6 +41,8 @@ export class ChatService implements vscode.Disposable {
   /** Slugs each surface last opened, for resending the provider line when settings change. */
   private readonly opened = new Map<ChatSurface, string>();
   private readonly disposables: vscode.Disposable[] = [];
+  /** Models whose deprecation was shown: once per window, not once per message. */
+  private readonly warnedModels = new Set<string>();
   private restrictedNoticeShown = false;
   private disposed = false;
 
@@ -66,7 +70,7 @@ export class ChatService implements vscode.Disposable {
     const history = this.deps.history();
     if (!history) return;
     this.opened.set(surface, slug);
-    const messages = await history.transcript(slug);
+    const messages = await history.conversations.transcript(slug);
     const turn = this.turns.get(slug);
     const running = turn instanceof ChatTurn ? turn : undefined;
     await surface.post({
@@ -104,7 +108,7 @@ export class ChatService implements vscode.Disposable {
         await surface.post({ type: 'blueprint/reveal', slug: target });
       }
       const stored = await storeAttachments(history.folder.uri.fsPath, target, attachments, this.deps.checkImage);
-      const earlier = slug === null ? [] : await history.transcript(target);
+      const earlier = slug === null ? [] : await history.conversations.transcript(target);
       const user: TranscriptMessage = {
         id: newMessageId('u'),
         role: 'user',
@@ -126,7 +130,7 @@ export class ChatService implements vscode.Disposable {
     if (this.turns.has(slug)) return this.tell(surface, 'error', 'The Architect is still answering in this blueprint.');
     this.turns.set(slug, 'starting');
     try {
-      const plan = planRetry(await history.transcript(slug));
+      const plan = planRetry(await history.conversations.transcript(slug));
       if (plan.kind === 'nothing') {
         this.turns.delete(slug);
         return this.tell(surface, 'info', plan.reason);
@@ -160,7 +164,7 @@ export class ChatService implements vscode.Disposable {
     const settings = readChatSettings(history.folder.uri);
     const turn = new ChatTurn({
       slug,
-      history,
+      conversations: history.conversations,
       earlier,
       user,
       userIsNew,
@@ -168,7 +172,10 @@ export class ChatService implements vscode.Disposable {
       provider: await this.providerChoice(history),
       budgetTokens: settings.budgetTokens,
       trusted,
-      extensionUri: this.deps.extensionUri,
+      promptsDir: path.join(this.deps.extensionUri.fsPath, 'prompts'),
+      loadAgents: () => loadBundle<AgentsModule>('agents.js'),
+      log: log(),
+      warnDeprecated: (model, text) => this.warnDeprecated(model, text),
       broadcast: (message) => this.broadcast(message),
       tell: (level, text) => void this.tell(surface, level, text),
     });
@@ -197,6 +204,13 @@ export class ChatService implements vscode.Disposable {
       trusted: vscode.workspace.isTrusted,
       defaultModel: DEFAULT_MODEL,
     });
+  }
+
+  private warnDeprecated(model: string, text: string): void {
+    if (this.warnedModels.has(model)) return;
+    this.warnedModels.add(model);
+    log().warn(text);
+    void vscode.window.showWarningMessage(`Orchard: ${text}`);
   }
 
   private broadcast(message: HostToWebview): void {

@@ -4,31 +4,38 @@
  * blueprint as one revision. Partial text is never saved: after Stop what
  * streamed becomes the final reply (marked stopped); after a failure only the
  * user's message is kept, so nothing typed is lost, and the error is shown.
+ *
+ * No `vscode` import: the chat service hands in the log, the agents bundle
+ * and the surfaces, so the unit tests run a turn over a real store, the real
+ * Architect and the fake Anthropic server.
  */
-import * as path from 'node:path';
-import * as vscode from 'vscode';
 import { estimateCostUsd, modelDeprecation } from '../../agents/models';
 import type { Blueprint } from '../../core/blueprint';
 import type { ChatMessageMsg, HostToWebview } from '../../core/protocol';
 import type { TranscriptMessage } from '../../core/transcript';
-import type { HistoryService } from '../blueprints/historyService';
-import { loadBundle } from '../lazyBundle';
-import { log } from '../log';
 import type { ArchitectImage } from './attachmentFiles';
-import { appendMessages, newMessageId, toChatMessage, totalUsage } from './chatMessages';
+import { newMessageId, toChatMessage, totalUsage } from './chatMessages';
+import type { ConversationStore } from './conversationStore';
 import { DeltaBatcher } from './deltaBatcher';
 import type { ProviderChoice } from './providerChoice';
 
-type AgentsModule = typeof import('./agentsBundle');
+export type AgentsModule = typeof import('./agentsBundle');
 type TurnResult = Awaited<ReturnType<AgentsModule['runArchitectTurn']>>;
 type TurnEvent = Parameters<Parameters<AgentsModule['runArchitectTurn']>[0]['onEvent']>[0];
 
 /** At most this many URLs of one message are fetched as design references. */
 const MAX_REFERENCES = 4;
 
+/** The Orchard log, as much of it as a turn writes to. */
+export interface TurnLog {
+  info(line: string): void;
+  warn(line: string): void;
+  error(line: string): void;
+}
+
 export interface TurnRequest {
   slug: string;
-  history: HistoryService;
+  conversations: ConversationStore;
   /** Earlier final messages, oldest first, without `user`. */
   earlier: TranscriptMessage[];
   user: TranscriptMessage;
@@ -38,7 +45,13 @@ export interface TurnRequest {
   provider: ProviderChoice;
   budgetTokens: number;
   trusted: boolean;
-  extensionUri: vscode.Uri;
+  /** The extension's `prompts/` folder. */
+  promptsDir: string;
+  /** dist/agents.js, loaded on the first turn that needs the model. */
+  loadAgents(): AgentsModule;
+  log: TurnLog;
+  /** Shows a model's deprecation (the service shows each model's once). */
+  warnDeprecated(model: string, text: string): void;
   broadcast(message: HostToWebview): void;
   /** A message for the surface that sent the turn only. */
   tell(level: 'info' | 'error', text: string): void;
@@ -79,7 +92,7 @@ export class ChatTurn {
         result = await this.ask(ready, batcher);
       }
     } catch (error) {
-      log().error(`Chat turn ${this.id} on ${slug} failed: ${String(error)}`);
+      this.request.log.error(`Chat turn ${this.id} on ${slug} failed: ${String(error)}`);
       result = failed(error instanceof Error ? error.message : String(error), true);
     }
     batcher.close();
@@ -87,17 +100,17 @@ export class ChatTurn {
   }
 
   private async prepare(): Promise<{ error: string; retryable: boolean } | { blueprint: Blueprint; model: string; agents: AgentsModule }> {
-    const { provider, history, slug } = this.request;
+    const { provider, conversations, slug } = this.request;
     if (!provider.ok) return { error: provider.error, retryable: false };
-    const current = await history.currentBlueprint(slug);
+    const current = await conversations.currentBlueprint(slug);
     if (!current.ok) {
       const file = `.orchard/blueprints/${slug}.json`;
       const why = 'missing' in current ? `${file} is missing` : `${file} has problems: ${current.problems.map((p) => `${p.path}: ${p.message}`).join('; ')}`;
       return { error: `${why}. Fix the file, then send your message again.`, retryable: false };
     }
     const deprecation = modelDeprecation(provider.model);
-    if (deprecation) warnOnce(provider.model, deprecation);
-    return { blueprint: current.blueprint, model: provider.model, agents: loadBundle<AgentsModule>('agents.js') };
+    if (deprecation) this.request.warnDeprecated(provider.model, deprecation);
+    return { blueprint: current.blueprint, model: provider.model, agents: this.request.loadAgents() };
   }
 
   private async ask(ready: { blueprint: Blueprint; model: string; agents: AgentsModule }, batcher: DeltaBatcher): Promise<TurnResult> {
@@ -113,14 +126,13 @@ export class ChatTurn {
       } catch (error) {
         if (signal.aborted) break;
         const reason = error instanceof Error ? error.message : String(error);
-        log().warn(`Design reference not read: ${reason}`);
+        request.log.warn(`Design reference not read: ${reason}`);
         request.tell('error', `A reference was not read (${reason}); the Architect answers without it.`);
       }
     }
     if (references.length > 0 || this.activity !== null) this.setActivity(null);
     if (!request.provider.ok) throw new Error('unreachable: no provider');
     const provider = agents.createProvider(request.provider.config);
-    const root = request.history.folder.uri.fsPath;
     return agents.runArchitectTurn({
       provider,
       model: ready.model,
@@ -129,10 +141,10 @@ export class ChatTurn {
       userText: request.user.content,
       images: request.images,
       references,
-      workspaceRoot: root,
+      workspaceRoot: request.conversations.workspaceRoot,
       trusted: request.trusted,
       budgetTokens: request.budgetTokens,
-      promptsDir: path.join(request.extensionUri.fsPath, 'prompts'),
+      promptsDir: request.promptsDir,
       signal,
       onEvent: (event) => this.onEvent(event, batcher),
     });
@@ -151,7 +163,7 @@ export class ChatTurn {
       case 'retrying':
         batcher.flush();
         this.setActivity(`${event.reason} — retrying in ${Math.max(1, Math.round(event.delayMs / 1000))} s (${event.attempt} of ${event.maxAttempts})`);
-        log().warn(`Chat turn ${this.id}: ${event.reason}; retry ${event.attempt} of ${event.maxAttempts} in ${event.delayMs} ms`);
+        this.request.log.warn(`Chat turn ${this.id}: ${event.reason}; retry ${event.attempt} of ${event.maxAttempts} in ${event.delayMs} ms`);
         return;
       case 'usage':
         return;
@@ -165,7 +177,7 @@ export class ChatTurn {
 
   /** Saves what the turn leaves (never a partial message) and tells every surface how it ended. */
   private async finish(result: TurnResult, model: string, startBlueprint: Blueprint | undefined): Promise<void> {
-    const { slug, history, user, userIsNew, broadcast } = this.request;
+    const { slug, conversations, user, userIsNew, broadcast, log } = this.request;
     if (this.activity !== null) this.setActivity(null);
     const added: TranscriptMessage[] = userIsNew ? [user] : [];
     let reply: TranscriptMessage | undefined;
@@ -192,22 +204,22 @@ export class ChatTurn {
     const blueprint = result.blueprint ?? (await this.blueprintToKeep(startBlueprint));
     if (added.length > 0 && blueprint) {
       try {
-        const saved = await history.saveTurn(slug, blueprint, added, appendMessages);
+        const saved = await conversations.saveTurn(slug, blueprint, added);
         transcript = saved.transcript;
         if (result.blueprint && saved.created) rev = saved.revision?.rev;
       } catch (saveError) {
-        log().error(`Saving chat turn ${this.id} of ${slug} failed: ${String(saveError)}`);
+        log.error(`Saving chat turn ${this.id} of ${slug} failed: ${String(saveError)}`);
         outcome = 'failed';
         error = `The ${reply ? 'reply' : 'message'} could not be saved: ${saveError instanceof Error ? saveError.message : String(saveError)}`;
         retryable = false;
       }
     } else if (added.length > 0) {
-      log().warn(`Chat turn ${this.id} of ${slug}: the blueprint file is not valid, so the message was not saved`);
+      log.warn(`Chat turn ${this.id} of ${slug}: the blueprint file is not valid, so the message was not saved`);
     }
-    transcript ??= await history.transcript(slug).catch(() => [...this.request.earlier, ...added]);
+    transcript ??= await conversations.transcript(slug).catch(() => [...this.request.earlier, ...added]);
     const index = reply ? transcript.findIndex((m) => m.id === reply.id) : -1;
     const usage = result.usage;
-    log().info(
+    log.info(
       `Chat turn ${this.id} on ${slug}: ${outcome} in ${((performance.now() - this.started) / 1000).toFixed(1)} s, ` +
         `${usage.inputTokens} in / ${usage.outputTokens} out tokens${rev ? `, saved r${rev}` : ''}${error ? ` (${error})` : ''}`,
     );
@@ -229,20 +241,11 @@ export class ChatTurn {
    * turn started from when the file is no longer valid.
    */
   private async blueprintToKeep(startBlueprint: Blueprint | undefined): Promise<Blueprint | undefined> {
-    const now = await this.request.history.currentBlueprint(this.request.slug).catch(() => undefined);
+    const now = await this.request.conversations.currentBlueprint(this.request.slug).catch(() => undefined);
     return now?.ok ? now.blueprint : startBlueprint;
   }
 }
 
 function failed(message: string, retryable: boolean): TurnResult {
   return { outcome: 'failed', assistantText: '', blueprint: null, usage: { inputTokens: 0, outputTokens: 0, cacheReadTokens: 0, cacheWriteTokens: 0 }, error: { message, retryable } };
-}
-
-/** Once per model per window: a deprecation is worth one notification, not one per message. */
-const warnedModels = new Set<string>();
-function warnOnce(model: string, text: string): void {
-  if (warnedModels.has(model)) return;
-  warnedModels.add(model);
-  log().warn(text);
-  void vscode.window.showWarningMessage(`Orchard: ${text}`);
 }

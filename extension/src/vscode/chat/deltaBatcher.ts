@@ -3,7 +3,8 @@
  * deltas a second, and one postMessage (and one re-render) per delta is what
  * freezes chat webviews. The first piece goes out at once; later pieces wait
  * until `intervalMs` has passed since the last message, so every surface gets
- * at most one delta message per interval. No `vscode` import.
+ * at most one delta message per interval — except the flush that must precede
+ * another message of the turn (an activity, the end). No `vscode` import.
  */
 export interface BatcherClock {
   now(): number;
