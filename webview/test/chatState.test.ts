@@ -7,13 +7,15 @@ function setup() {
   const posted: WebviewToHost[] = [];
   const selected: string[] = [];
   const frames: Array<() => void> = [];
+  const clock = { now: 1000 };
   const chat = new ChatState({
     post: (m) => posted.push(m),
     select: (slug) => selected.push(slug),
     scheduleFrame: (flush) => frames.push(flush),
+    now: () => clock.now,
   });
   const runFrames = () => frames.splice(0).forEach((f) => f());
-  return { chat, posted, selected, frames, runFrames };
+  return { chat, posted, selected, frames, runFrames, clock };
 }
 
 describe('ChatState', () => {
@@ -39,10 +41,14 @@ describe('ChatState', () => {
     chat.handle({ type: 'chat/turnStarted', slug: 'b', turnId: 't1', message: userMessage('u1', 'Hi') });
     expect(chat.running).toBe(true);
     expect(chat.streaming).toEqual({ turnId: 't1', text: '' });
-    for (const piece of ['Hel', 'lo ', 'there']) chat.handle({ type: 'chat/delta', slug: 'b', turnId: 't1', text: piece });
-    // Three deltas, one frame requested, nothing published before it runs.
+    // The first delta after a quiet spell is shown at once...
+    chat.handle({ type: 'chat/delta', slug: 'b', turnId: 't1', text: 'Hel' });
+    expect(chat.streaming?.text).toBe('Hel');
+    expect(frames).toHaveLength(0);
+    // ...the ones right behind it wait for one frame, together.
+    for (const piece of ['lo ', 'there']) chat.handle({ type: 'chat/delta', slug: 'b', turnId: 't1', text: piece });
     expect(frames).toHaveLength(1);
-    expect(chat.streaming?.text).toBe('');
+    expect(chat.streaming?.text).toBe('Hel');
     runFrames();
     expect(chat.streaming?.text).toBe('Hello there');
     chat.handle({ type: 'chat/delta', slug: 'b', turnId: 't1', text: '!' });

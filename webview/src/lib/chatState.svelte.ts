@@ -37,9 +37,14 @@ export interface ChatStateOptions {
   select: (slug: string) => void;
   /** Runs `flush` before the next paint; tests pass their own. */
   scheduleFrame?: (flush: () => void) => void;
+  /** A clock in milliseconds; tests pass their own. */
+  now?: () => number;
 }
 
 const RETRY_ANSWER_TIMEOUT_MS = 15_000;
+
+/** One frame at 60 Hz: deltas closer together than this share a render. */
+const FRAME_MS = 16;
 
 const defaultScheduler = (flush: () => void) => {
   if (typeof requestAnimationFrame === 'function') requestAnimationFrame(flush);
@@ -80,10 +85,13 @@ export class ChatState {
   #buffer = '';
   #bufferTurn: string | null = null;
   #frameRequested = false;
+  #lastFlushAt = -Infinity;
+  readonly #now: () => number;
 
   constructor(options: ChatStateOptions) {
     this.#options = options;
     this.#schedule = options.scheduleFrame ?? defaultScheduler;
+    this.#now = options.now ?? (() => performance.now());
   }
 
   get running(): boolean {
@@ -205,13 +213,23 @@ export class ChatState {
   /** Publishes buffered deltas now (the frame callback, and before a turn's end replaces them). */
   flush(): void {
     this.#frameRequested = false;
+    this.#lastFlushAt = this.#now();
     if (this.#bufferTurn === null || this.#bufferTurn !== this.runningTurnId) return;
     if (this.streaming?.turnId === this.#bufferTurn && this.streaming.text.length === this.#buffer.length) return;
     this.streaming = { turnId: this.#bufferTurn, text: this.#buffer };
   }
 
+  /**
+   * A delta after a quiet frame is shown at once (waiting for the next frame
+   * would only add latency); deltas closer together wait for one frame and
+   * are rendered together.
+   */
   #requestFrame(): void {
     if (this.#frameRequested) return;
+    if (this.#now() - this.#lastFlushAt >= FRAME_MS) {
+      this.flush();
+      return;
+    }
     this.#frameRequested = true;
     this.#schedule(() => this.flush());
   }
