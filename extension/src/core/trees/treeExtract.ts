@@ -140,13 +140,12 @@ export class ChunkExtractor {
     }
   }
 
-  vars(node: AnyNode, keyRange: Range, templates: TemplateRef[]): VarData[] {
+  vars(node: AnyNode, templates: TemplateRef[]): VarData[] {
     if (!node || (isScalar(node) && node.value === null)) return [];
     if (!isMap(node)) {
       this.problem(this.nodeRange(node), 'tree/wrong-type', `"vars" must be a mapping of names to values, not ${describeNode(node)}`);
       return [];
     }
-    void keyRange;
     return this.pairs(node, 'vars').map(({ name, pair, keyRange: range }) => {
       const value = pair.value as AnyNode;
       this.walk(value, `vars.${name}`, templates);

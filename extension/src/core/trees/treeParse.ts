@@ -163,7 +163,7 @@ function extractTop(extractor: ChunkExtractor, root: Node | null, kind: ChunkDat
       checkFieldType(extractor, pair, name, { type: 'string', description: '' });
       extractor.walk(value, name, data.headerTemplates!);
     } else if (name === 'vars') {
-      data.vars!.push(...extractor.vars(value, keyRange, data.headerTemplates!));
+      data.vars!.push(...extractor.vars(value, data.headerTemplates!));
       data.varsKey ??= keyRange;
     } else if (name === 'steps') {
       data.stepsKey ??= keyRange;
