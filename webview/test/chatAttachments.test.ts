@@ -91,6 +91,16 @@ describe('chat attachments', () => {
     await fireEvent.click(screen.getByRole('button', { name: 'Remove image.png' }));
     expect(screen.queryAllByTestId('chat-pending-attachment')).toHaveLength(0);
   });
+  it('an image dropped on the chat is attached; a dropped file of another type gets its error', async () => {
+    await setup();
+    const event = new Event('drop', { bubbles: true, cancelable: true });
+    const files = [new File([PNG_BYTES], 'dropped.png', { type: 'image/png' }), new File(['%PDF'], 'spec.pdf', { type: 'application/pdf' })];
+    Object.defineProperty(event, 'dataTransfer', { value: { files, items: [], types: ['Files'] } });
+    screen.getByTestId('chat-view').dispatchEvent(event);
+    expect(event.defaultPrevented).toBe(true);
+    await waitFor(() => expect(screen.getAllByTestId('chat-pending-attachment')).toHaveLength(1));
+    expect(screen.getByTestId('chat-attachment-error').textContent).toBe('spec.pdf: only PNG, JPEG, WebP and GIF images can be attached');
+  });
 });
 
 describe('attachment checks', () => {
