@@ -176,6 +176,17 @@ describe('quick fixes', () => {
     expect(fixed(SMALL.replace('method: POST', 'method: post'), 'tree/wrong-type')).toBe(SMALL);
   });
 
+  it('declares a missing var, in the vars block or in a new one above steps', () => {
+    const used = SMALL.replace('make build {{ .vars.base }}', 'make build {{ .vars.base }} {{ .vars.target }}');
+    const declared = fixed(used, 'tree/undeclared-var', /^Declare/);
+    expect(declared).toContain('vars:\n  target: ""\n  base: "https://example.test"\n');
+    expect(diagnose(declared).filter((d) => d.severity === 'error')).toEqual([]);
+    const noVars = used.replace('vars:\n  base: "https://example.test"\n', '').replace('{{ .vars.base }} ', '');
+    const added = fixed(noVars, 'tree/undeclared-var', /^Declare/);
+    expect(added).toContain('name: small\nvars:\n  target: ""\nsteps:\n');
+    expect(diagnose(added).filter((d) => d.severity === 'error')).toEqual([]);
+  });
+
   it('removes an unknown key with its whole value', () => {
     const text = SMALL.replace('    method: POST\n', '    method: POST\n    colour:\n      r: 1\n      g: 2\n');
     expect(fixed(text, 'tree/unknown-key', /^Remove/)).toBe(SMALL);

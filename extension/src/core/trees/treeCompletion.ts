@@ -7,11 +7,10 @@
 import type { CompletionItem, Position, Range } from '../validation/types';
 import { actionRule, allActionNames, COMMON_STEP_FIELDS, fieldSpec, HTTP_METHODS, TOP_LEVEL_FIELDS } from './treeActions';
 import type { StepData } from './treeModel';
-import type { ParsedTree } from './treeParse';
+import { lineTextOf, type ParsedTree } from './treeParse';
 import type { TreeOptions } from './treeActions';
 import { stepAtLine, teardownAt } from './treeLocate';
 import { describeStep } from './treeNavigation';
-import { lineTextOf } from './treeValidate';
 
 function wordRange(position: Position, length: number): Range {
   return { start: { line: position.line, character: position.character - length }, end: position };

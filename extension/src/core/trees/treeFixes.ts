@@ -4,7 +4,7 @@
  * style the step already uses (flow list, block list, single id, none yet).
  */
 import type { Position, QuickFix, Range } from '../validation/types';
-import type { Placed } from './treeParse';
+import { lineTextOf, type Placed, type ParsedTree } from './treeParse';
 import { shiftRange, type StepData } from './treeModel';
 
 export function replaceFix(path: string, code: string, range: Range, newText: string, title: string): QuickFix {
@@ -55,4 +55,25 @@ export function addDependencyFix(path: string, placed: Placed<StepData>, depende
   if (!last || field.itemIndent === undefined) return undefined;
   const end = shiftRange(last.range, placed.line).end;
   return edit({ start: end, end }, `\n${' '.repeat(field.itemIndent)}- ${dependency}`);
+}
+
+/** Declares a var used but missing: before the first var, or in a new `vars:` block above `steps:`. */
+export function declareVarFix(tree: ParsedTree, name: string): QuickFix | undefined {
+  const title = `Declare var "${name}" in vars`;
+  const edit = (at: Position, newText: string): QuickFix => ({
+    title,
+    fixes: 'tree/undeclared-var',
+    edits: [{ path: tree.path, edits: [{ range: { start: at, end: at }, newText }] }],
+  });
+  const first = tree.vars[0];
+  if (first) {
+    const start = shiftRange(first.item.range, first.line).start;
+    // A flow mapping (`vars: { a: 1 }`) has no line of its own to copy the layout from.
+    if (lineTextOf(tree, start.line).slice(0, start.character).trim() !== '') return undefined;
+    return edit(start, `${name}: ""\n${' '.repeat(start.character)}`);
+  }
+  if (tree.topKeys.some((k) => k.item.name === 'vars')) return undefined;
+  const steps = tree.topKeys.find((k) => k.item.name === 'steps');
+  if (!steps || steps.item.range.start.character !== 0) return undefined;
+  return edit({ line: steps.line + steps.item.range.start.line, character: 0 }, `vars:\n  ${name}: ""\n`);
 }

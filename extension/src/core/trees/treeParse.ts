@@ -51,6 +51,14 @@ export interface ParsedTree {
   readonly stepsIsMap: boolean;
 }
 
+/** A line of the document without its line break. */
+export function lineTextOf(tree: ParsedTree, line: number): string {
+  const start = tree.lineStarts[line];
+  if (start === undefined) return '';
+  const next = tree.lineStarts[line + 1];
+  return tree.text.slice(start, next === undefined ? tree.text.length : next - 1).replace(/\r$/, '');
+}
+
 export function parseTree(path: string, text: string, previous?: ParsedTree): ParsedTree {
   if (previous && previous.path === path && previous.text === text) return previous;
   const lineStarts = lineStartsOf(text);

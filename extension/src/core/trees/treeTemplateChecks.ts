@@ -4,7 +4,7 @@
  * step depends on (teardown may use any step: it runs after all of them).
  * Then the other way round: vars and extracted outputs that nothing uses.
  */
-import { addDependencyFix, replaceFix } from './treeFixes';
+import { addDependencyFix, declareVarFix, replaceFix } from './treeFixes';
 import type { StepGraph } from './treeGraph';
 import { shiftRange, type OutputDecl, type StepData } from './treeModel';
 import type { Placed } from './treeParse';
@@ -25,9 +25,12 @@ export function checkTemplates(sink: DiagnosticSink, graph: StepGraph): void {
         }
         const nameRange = shiftRange(template.nameRange, placed.line);
         const suggestion = closest(template.name, varNames);
+        const fixes = suggestion ? [replaceFix(tree.path, 'tree/undeclared-var', nameRange, suggestion, `Change to "${suggestion}"`)] : [];
+        const declare = declareVarFix(tree, template.name);
+        if (declare) fixes.push(declare);
         sink.add(nameRange, 'error', 'tree/undeclared-var',
           `var "${template.name}" is not declared in "vars"${suggestion ? `; did you mean "${suggestion}"?` : ''}`,
-          suggestion ? { fixes: [replaceFix(tree.path, 'tree/undeclared-var', nameRange, suggestion, `Change to "${suggestion}"`)] } : {});
+          fixes.length > 0 ? { fixes } : {});
         continue;
       }
       const target = tree.stepIndex.get(template.name);

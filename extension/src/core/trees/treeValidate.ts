@@ -10,17 +10,10 @@ import { actionRule, allActionNames, COMMON_STEP_FIELDS, REQUIRED_ONE_OF, TOP_LE
 import { addDependencyFix, removeKeyFix, replaceFix } from './treeFixes';
 import { StepGraph } from './treeGraph';
 import { placeDiagnostic, shiftRange, type LocalDiagnostic, type StepData } from './treeModel';
-import type { Placed, ParsedTree } from './treeParse';
+import { lineTextOf, type Placed, type ParsedTree } from './treeParse';
 import type { TreeOptions } from './treeActions';
 import { checkTemplates } from './treeTemplateChecks';
 import { closest } from './treeTemplates';
-
-export function lineTextOf(tree: ParsedTree, line: number): string {
-  const start = tree.lineStarts[line];
-  if (start === undefined) return '';
-  const next = tree.lineStarts[line + 1];
-  return tree.text.slice(start, next === undefined ? tree.text.length : next - 1).replace(/\r$/, '');
-}
 
 export class DiagnosticSink {
   readonly items: OrchardDiagnostic[] = [];
