@@ -1,9 +1,10 @@
 /**
  * Benchmark, not a test: parseTree + validateTree after a one-character edit
  * on generated trees of 200, 2,000 and 20,000 steps, from scratch, and after
- * an edit that leaves a YAML error (the whole document is then parsed).
+ * an edit that leaves a YAML error (which stays in its chunk).
  * Wall time and this process's CPU time (the machine may be shared).
  * Run: npx vite-node test/unit/trees/treeBench.ts [sizes…]
+ * (node --expose-gc node_modules/.bin/vite-node … adds the memory retention figure)
  */
 import { parseTree, validateTree, type ParsedTree } from '../../../extension/src/core/trees/treeService';
 import { generateTree, stepId } from './treeGenerator';
@@ -51,7 +52,7 @@ for (const size of sizes.length > 0 ? sizes : [200, 2000, 20000]) {
     walls.push(wall);
     cpus.push(cpu);
   }
-  // An unclosed quote: the chunk fails alone, so the whole document is parsed.
+  // An unclosed quote: only its step's chunk is re-parsed, and reports the error.
   const broken = current.slice(0, notePosition) + '"' + current.slice(notePosition);
   const withError = timed(() => validateTree(parseTree('/bench/tree.yaml', broken, tree), options));
   console.log(
@@ -59,4 +60,21 @@ for (const size of sizes.length > 0 ? sizes : [200, 2000, 20000]) {
       `one-character edit: median ${ms(median(walls))} wall, ${ms(median(cpus))} CPU; max ${ms(Math.max(...walls))} | ` +
       `from scratch ${ms(scratch.wall)} (${count} diagnostics) | edit leaving a YAML error ${ms(withError.wall)}`,
   );
+}
+
+// Retention: 60 edits in different steps of a 2,000-step tree. A cached chunk that kept a slice of
+// its document would keep every version alive (~50 MB here); run with `node --expose-gc` to see it.
+const collect = (globalThis as { gc?: () => void }).gc;
+if (collect) {
+  let text = generateTree(2000);
+  let tree = parseTree('/bench/memory.yaml', text);
+  collect();
+  const before = process.memoryUsage().heapUsed;
+  for (let i = 0; i < 60; i++) {
+    const at = text.indexOf('padding sentence', text.indexOf(`  ${stepId(i * 30)}:`)) + 'padding sentence'.length;
+    text = text.slice(0, at) + 's' + text.slice(at);
+    tree = parseTree('/bench/memory.yaml', text, tree);
+  }
+  collect();
+  console.log(`heap growth after 60 edits in different steps of 2,000: ${((process.memoryUsage().heapUsed - before) / 1e6).toFixed(1)} MB (document ${(text.length / 1e6).toFixed(2)} MB)`);
 }
