@@ -201,6 +201,27 @@ describe('the Orchard language server over LSP', () => {
     expect(((await again).params.diagnostics as Diagnostic[]).map((d) => d.code)).not.toContain('memory/import-not-found');
   });
 
+  it('answers hover, definition, outline and import completion in memory files', async () => {
+    const dir = workspace({ 'docs/api.md': '# API conventions\n\nEvery route answers JSON.\n' });
+    const session = await start(dir);
+    const uri = uriOf(dir, 'CLAUDE.md');
+    const text = '# App\n\n## Map\n\n@docs/api.md\n\n## Commands\n\n@docs/\n';
+    await open(session, dir, 'CLAUDE.md', text, 'markdown');
+    const hover = await request<{ contents: { value: string } } | null>(session, 'textDocument/hover', { textDocument: { uri }, position: { line: 4, character: 5 } });
+    expect(hover?.contents.value).toMatch(/API conventions/);
+    const definition = await request<{ uri: string } | null>(session, 'textDocument/definition', { textDocument: { uri }, position: { line: 4, character: 5 } });
+    expect(definition?.uri).toBe(uriOf(dir, 'docs/api.md'));
+    type LspSymbol = { name: string; children?: LspSymbol[] };
+    const symbols = await request<LspSymbol[]>(session, 'textDocument/documentSymbol', { textDocument: { uri } });
+    const names = (list: LspSymbol[]): string[] => list.flatMap((sym) => [sym.name, ...names(sym.children ?? [])]);
+    expect(names(symbols)).toEqual(expect.arrayContaining(['App', 'Map', 'Commands']));
+    const completion = await request<{ label: string }[] | { items: { label: string }[] }>(session, 'textDocument/completion', {
+      textDocument: { uri },
+      position: { line: 8, character: 6 },
+    });
+    expect((Array.isArray(completion) ? completion : completion.items).map((c) => c.label)).toContain('api.md');
+  });
+
   it('follows package.json: a renamed script is reported in the memory file that runs it', async () => {
     const dir = workspace({ 'package.json': JSON.stringify({ scripts: { dev: 'node .' } }) });
     const session = await start(dir);
