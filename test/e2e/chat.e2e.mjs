@@ -341,4 +341,22 @@ describe('The Architect chat in VS Code', { timeout: 15 * 60_000 }, () => {
     // No partial message came back as a final one: what is shown is what was stored.
     assert.equal(expected.filter((m) => m.stopped).length, 1);
   });
+
+  uiTest('a key saved with Orchard: Set API Key is used before ANTHROPIC_API_KEY', 'chat-g-secret-key', async () => {
+    const secretKey = `sk-ant-e2e-secret-${Date.now()}-not-real`;
+    await runCommand(page, 'Orchard: Set API Key', { waitClosed: false });
+    const input = page.locator('.quick-input-widget .quick-input-box input');
+    await visible(input, 10_000);
+    await input.fill(secretKey);
+    await page.keyboard.press('Enter');
+    await visible(page.locator('.notifications-toasts .notification-toast', { hasText: /API key saved/i }), 10_000);
+
+    const frame = await sidebarChat();
+    fake.script({ kind: 'text', text: 'Answered with the saved key.' });
+    await send(frame, 'Which key is this?');
+    await visible(assistantMessages(frame).filter({ hasText: 'Answered with the saved key.' }), 30_000);
+    const request = fake.requests.at(-1);
+    const credential = request.headers['x-api-key'] ?? request.headers.authorization ?? '';
+    assert.ok(credential.endsWith(secretKey), 'the key from secret storage was sent');
+  });
 });
