@@ -145,6 +145,8 @@ describe('Orchard Studio in VS Code', { timeout: 10 * 60_000 }, () => {
   uiTest('the Chat pane creates a blueprint file that the Plan pane then shows', 'h-new-blueprint', async () => {
     const frame = await studio();
     const chat = frame.locator('[data-testid="pane-chat"]');
+    // The form sits in the chat header's "New blueprint" disclosure.
+    await chat.locator('[data-testid="chat-new-blueprint"]').click();
     // vscode-textfield is a custom element; type into its inner input through the keyboard.
     await chat.locator('vscode-textfield').first().click();
     await page.keyboard.type('Due dates');
