@@ -139,4 +139,18 @@ describe('Orchard language server in VS Code', { timeout: 10 * 60_000 }, () => {
     await page.keyboard.type('x');
     await waitForProblem(page, ['tree/unknown-dependency']);
   });
+
+  uiTest('orchard.trees.globs in the folder settings moves validation to other files', 'lsp-g-globs-setting', async () => {
+    fs.mkdirSync(path.join(workspace, 'flows'), { recursive: true });
+    fs.writeFileSync(path.join(workspace, 'flows', 'deploy.yaml'), 'name: deploy\nsteps:\n  build:\n    action: shell\n    run: npm test\n  ship:\n    depends_on: [biuld]\n    action: shell\n    run: npm start\n');
+    fs.mkdirSync(path.join(workspace, '.vscode'), { recursive: true });
+    fs.writeFileSync(path.join(workspace, '.vscode', 'settings.json'), JSON.stringify({ 'orchard.trees.globs': ['flows/*.yaml'] }, null, 2));
+    await openFile(page, 'flows/deploy.yaml');
+    await waitForProblem(page, ['depends_on names an unknown step "biuld"']);
+    // nightly.yaml is no longer a tree for this folder: its entries go with the restart.
+    await waitForProblem(page, ['nightly.yaml'], { present: false });
+    // The restart is quiet: no error about messages sent to the server being stopped.
+    const failures = await page.locator('.notifications-toasts .notification-toast', { hasText: /failed/i }).allInnerTexts();
+    assert.deepEqual(failures, []);
+  });
 });

@@ -7,6 +7,7 @@
 import * as vscode from 'vscode';
 import {
   CloseAction,
+  DidChangeConfigurationNotification,
   ErrorAction,
   LanguageClient,
   TransportKind,
@@ -15,7 +16,7 @@ import {
   type LanguageClientOptions,
   type ServerOptions,
 } from 'vscode-languageclient/node';
-import { BLUEPRINT_GLOB, orchardFilePatterns } from './documentSelector';
+import { affectsSelector, BLUEPRINT_GLOB, orchardFilePatterns } from './documentSelector';
 
 export const LANGUAGE_SERVER_NAME = 'Orchard Language Server';
 
@@ -44,12 +45,23 @@ export async function startLanguageClient(extensionUri: vscode.Uri): Promise<Run
   const clientOptions: LanguageClientOptions = {
     documentSelector: protocolSelector(),
     outputChannel,
-    synchronize: { configurationSection: 'orchard', fileEvents: watchers },
+    // No configurationSection: the server pulls settings per folder (workspace/configuration) and
+    // only needs to hear that they changed — from us, not from the client library, which would
+    // race with the restart a globs change causes.
+    synchronize: { fileEvents: watchers },
     errorHandler: crashHandler(outputChannel),
   };
   const client = new LanguageClient('orchard', LANGUAGE_SERVER_NAME, serverOptions, clientOptions);
+  const settingsListener = vscode.workspace.onDidChangeConfiguration((e) => {
+    // A globs change restarts the whole client (lazyLanguageClient.ts); other orchard settings are re-read.
+    if (!e.affectsConfiguration('orchard') || affectsSelector(e) || !client.isRunning()) return;
+    client.sendNotification(DidChangeConfigurationNotification.type, { settings: null }).catch((error: unknown) => {
+      outputChannel.appendLine(`Could not tell the server that settings changed: ${String(error)}`);
+    });
+  });
   const stop = async () => {
     try {
+      settingsListener.dispose();
       if (client.isRunning()) await client.stop();
     } finally {
       for (const w of watchers) w.dispose();
