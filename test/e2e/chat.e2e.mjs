@@ -111,12 +111,20 @@ describe('The Architect chat in VS Code', { timeout: 15 * 60_000 }, () => {
   async function sidebarChat() {
     const item = page.locator('.activitybar a.action-label[aria-label="Orchard"]');
     await visible(item);
-    // Clicking an active container's icon would close the sidebar.
-    if (!(await page.locator('.part.sidebar .composite.title', { hasText: /Orchard/i }).isVisible().catch(() => false))) await item.click();
-    // The Operations view below would leave the chat a few lines of the sidebar: fold it.
-    const operations = page.locator('.part.sidebar .pane-header[aria-expanded="true"]', { hasText: /^\s*Operations/i });
-    if (await operations.isVisible().catch(() => false)) await operations.click();
-    const frame = await webviewFrame(page, { testId: 'architect', timeout: 45_000 });
+    let frame;
+    // After a reload the workbench restores the sidebar while we look at it; a click on an active
+    // container's icon would close it again, so check, click only when closed, and look again.
+    for (let attempt = 1; !frame; attempt++) {
+      const open = await page.locator('.part.sidebar .composite.title', { hasText: /Orchard/i }).isVisible().catch(() => false);
+      if (!open) await item.click();
+      // The Operations view below would leave the chat a few lines of the sidebar: fold it.
+      const operations = page.locator('.part.sidebar .pane-header[aria-expanded="true"]', { hasText: /^\s*Operations/i });
+      if (await operations.isVisible().catch(() => false)) await operations.click();
+      frame = await webviewFrame(page, { testId: 'architect', timeout: 10_000 }).catch((error) => {
+        if (attempt >= 4) throw error;
+        return undefined;
+      });
+    }
     const switcher = frame.locator('[data-testid="chat-blueprint-switcher"]');
     await visible(switcher);
     await frame.locator(`[data-testid="chat-blueprint-switcher"] option[value="${SLUG}"]`).waitFor({ state: 'attached', timeout: 20_000 });
@@ -334,6 +342,9 @@ describe('The Architect chat in VS Code', { timeout: 15 * 60_000 }, () => {
   uiTest('after Developer: Reload Window the conversation is restored', 'chat-f-reload', async () => {
     const expected = storedTranscript();
     await reloadWindow(page);
+    // The Studio panel comes back (its serializer) with the same conversation.
+    const studio = await webviewFrame(page, { testId: 'studio', timeout: 45_000 });
+    await visible(studio.locator('[data-testid="pane-chat"] [data-testid="chat-message"][data-role="assistant"]').filter({ hasText: 'Yes: an optional due date per item' }), 30_000);
     const frame = await sidebarChat();
     await visible(assistantMessages(frame).filter({ hasText: 'Yes: an optional due date per item' }), 30_000);
     await visible(userMessages(frame).filter({ hasText: 'Should shared items carry due dates?' }));

@@ -38,6 +38,8 @@ export class ChatService implements vscode.Disposable {
   /** Slug -> its running turn. A slug is reserved here before the first await of a send. */
   private readonly turns = new Map<string, ChatTurn | 'starting'>();
   private readonly running = new Set<Promise<void>>();
+  /** Per slug, how many turns have ended in this window: open() rereads when one ends under it. */
+  private readonly endedTurns = new Map<string, number>();
   /** Slugs each surface last opened, for resending the provider line when settings change. */
   private readonly opened = new Map<ChatSurface, string>();
   private readonly disposables: vscode.Disposable[] = [];
@@ -70,22 +72,32 @@ export class ChatService implements vscode.Disposable {
     const history = this.deps.history();
     if (!history) return;
     this.opened.set(surface, slug);
-    const messages = await history.conversations.transcript(slug);
+    let messages: TranscriptMessage[] = [];
+    let provider: ProviderChoice | undefined;
+    for (let attempt = 1; ; attempt++) {
+      const ended = this.endedTurns.get(slug) ?? 0;
+      [messages, provider] = await Promise.all([history.conversations.transcript(slug), this.providerChoice(history)]);
+      // A turn that ended while we read has saved messages the read may have missed, and its
+      // end went out before this transcript would: read again.
+      if ((this.endedTurns.get(slug) ?? 0) === ended || attempt >= 3) break;
+    }
+    if (this.opened.get(surface) !== slug) return; // the surface moved on to another blueprint meanwhile
+    // From here nothing awaits, so what follows keeps its order with the running turn's broadcasts.
     const turn = this.turns.get(slug);
-    const running = turn instanceof ChatTurn ? turn : undefined;
-    await surface.post({
+    const running = turn instanceof ChatTurn && !turn.ended ? turn : undefined;
+    void surface.post({
       type: 'chat/transcript',
       slug,
       messages: toChatMessages(messages, estimateCostUsd),
       total: totalUsage(messages, estimateCostUsd),
       runningTurnId: running?.id ?? null,
-      provider: (await this.providerChoice(history)).description,
+      provider: provider?.description ?? null,
     });
     if (!running) return;
     // The turn's user message is stored only when it ends; a Retry's already is.
-    if (running.request.userIsNew) await surface.post({ type: 'chat/turnStarted', slug, turnId: running.id, message: running.userMessage });
-    if (running.streamed) await surface.post({ type: 'chat/delta', slug, turnId: running.id, text: running.streamed });
-    if (running.activity) await surface.post({ type: 'chat/activity', slug, turnId: running.id, text: running.activity });
+    if (running.request.userIsNew) void surface.post({ type: 'chat/turnStarted', slug, turnId: running.id, message: running.userMessage });
+    if (running.streamed) void surface.post({ type: 'chat/delta', slug, turnId: running.id, text: running.streamed });
+    if (running.activity) void surface.post({ type: 'chat/activity', slug, turnId: running.id, text: running.activity });
   }
 
   /** A new message; `slug: null` starts a new blueprint named after its first line. */
@@ -214,6 +226,7 @@ export class ChatService implements vscode.Disposable {
   }
 
   private broadcast(message: HostToWebview): void {
+    if (message.type === 'chat/turnEnded') this.endedTurns.set(message.slug, (this.endedTurns.get(message.slug) ?? 0) + 1);
     for (const surface of this.surfaces) void surface.post(message);
   }
 

@@ -63,6 +63,8 @@ export class ChatTurn {
   /** What streamed so far, for a surface that opens the chat mid-turn. */
   streamed = '';
   activity: string | null = null;
+  /** Set as the end is sent: a chat opened after that must not show this turn as running. */
+  ended = false;
   private readonly started = performance.now();
 
   constructor(readonly request: TurnRequest) {}
@@ -223,6 +225,7 @@ export class ChatTurn {
       `Chat turn ${this.id} on ${slug}: ${outcome} in ${((performance.now() - this.started) / 1000).toFixed(1)} s, ` +
         `${usage.inputTokens} in / ${usage.outputTokens} out tokens${rev ? `, saved r${rev}` : ''}${error ? ` (${error})` : ''}`,
     );
+    this.ended = true;
     broadcast({
       type: 'chat/turnEnded',
       slug,
