@@ -110,6 +110,7 @@ describe('a chat turn', () => {
     expect(end.total.outputTokens).toBeGreaterThan(0);
     expect(deltas(sent).map((d) => d.text).join('')).toMatch(/Adding the share dialog\.[\s\S]*Done\./);
     expect(sent.some((m) => m.type === 'chat/activity' && m.text === 'Updating the blueprint…')).toBe(true);
+    expect(((fake.requests.at(-1)!.body as { tools?: Array<{ name: string }> }).tools ?? []).map((t) => t.name)).toContain('update_blueprint');
     // The end comes last, after every delta and activity.
     expect(sent.at(-1)?.type).toBe('chat/turnEnded');
 
@@ -202,5 +203,20 @@ describe('a chat turn', () => {
       warn: () => {},
     });
     expect((await reopened.transcript(SLUG)).map((m) => m.content)).toEqual(['Remember this', 'Noted.']);
+  });
+
+  it('in Restricted Mode talks but leaves the blueprint as it is, and still keeps the conversation', async () => {
+    const ws = await workspace();
+    const file = fs.readFileSync(ws.file, 'utf8');
+    fake.script({ kind: 'text', text: 'I can only advise here.' });
+    const { chatTurn, sent } = turn(ws, userMessage('Change the summary'), provider(), { trusted: false });
+    await chatTurn.run();
+    expect(ended(sent)).toMatchObject({ outcome: 'done', message: { content: 'I can only advise here.' } });
+    expect(ended(sent).message?.rev).toBeUndefined();
+    // The model was not offered the tool that changes the blueprint.
+    const tools = (fake.requests.at(-1)!.body as { tools?: Array<{ name: string }> }).tools ?? [];
+    expect(tools.map((t) => t.name)).not.toContain('update_blueprint');
+    expect(fs.readFileSync(ws.file, 'utf8')).toBe(file);
+    expect((await ws.conversations.transcript(SLUG)).map((m) => m.content)).toEqual(['Change the summary', 'I can only advise here.']);
   });
 });
