@@ -1,4 +1,4 @@
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -52,5 +52,31 @@ describe('readAttachments', () => {
     expect(await readAttachments(root, refs)).toEqual([{ name: refs[0]!.path, mediaType: 'image/png', base64: PNG.toString('base64') }]);
     await expect(readAttachments(root, [{ name: 'x', mediaType: 'image/png', path: '.orchard/references/../blueprints/x.json' }])).rejects.toThrow('outside');
     await expect(readAttachments(root, [{ name: 'x', mediaType: 'image/png', path: '.orchard/references/todo/gone.png' }])).rejects.toThrow('no longer there');
+  });
+});
+
+describe('symbolic links out of the workspace', () => {
+  it('writes no image through a references folder that links elsewhere', async () => {
+    const outside = mkdtempSync(path.join(tmpdir(), 'orchard-outside-'));
+    try {
+      mkdirSync(path.join(root, '.orchard'), { recursive: true });
+      symlinkSync(outside, path.join(root, '.orchard', 'references'));
+      await expect(storeAttachments(root, 'todo', [png('a.png')], accept)).rejects.toThrow('leads outside the workspace folder');
+      expect(readdirSync(outside)).toEqual([]);
+    } finally {
+      rmSync(outside, { recursive: true, force: true });
+    }
+  });
+
+  it('reads no stored image that is a link to a file outside', async () => {
+    const outside = mkdtempSync(path.join(tmpdir(), 'orchard-secret-'));
+    try {
+      writeFileSync(path.join(outside, 'id_rsa'), 'secret');
+      mkdirSync(path.join(root, '.orchard', 'references', 'todo'), { recursive: true });
+      symlinkSync(path.join(outside, 'id_rsa'), path.join(root, '.orchard', 'references', 'todo', 'mock.png'));
+      await expect(readAttachments(root, [{ name: 'mock.png', mediaType: 'image/png', path: '.orchard/references/todo/mock.png' }])).rejects.toThrow('leads outside');
+    } finally {
+      rmSync(outside, { recursive: true, force: true });
+    }
   });
 });
