@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Blueprint, canBuild, isValidSlug, newBlueprint, slugify } from '../../extension/src/core/blueprint';
+import { Blueprint, isValidSlug, newBlueprint, slugify } from '../../extension/src/core/blueprint';
 
 describe('Blueprint schema', () => {
   it('accepts a minimal file and fills the defaults', () => {
@@ -29,19 +29,6 @@ describe('Blueprint schema', () => {
     });
     expect(bp.sections.apiEndpoints.endpoints[0]).toEqual({ method: 'GET', path: '/items' });
     expect(bp.sections.dataModel.entities[0]?.fields[0]?.required).toBe(true);
-  });
-});
-
-describe('canBuild', () => {
-  const ready = Blueprint.parse({ featureName: 'x', readyToBuild: true });
-  it('follows readyToBuild when nothing blocks', () => {
-    expect(canBuild(ready)).toBe(true);
-    expect(canBuild({ ...ready, readyToBuild: false })).toBe(false);
-  });
-  it('is false with a blocker or a blocking question, whatever readyToBuild says', () => {
-    expect(canBuild({ ...ready, blockers: ['no design'] })).toBe(false);
-    expect(canBuild({ ...ready, openQuestions: [{ question: 'Auth?', blocking: true }] })).toBe(false);
-    expect(canBuild({ ...ready, openQuestions: [{ question: 'Colour?', blocking: false }] })).toBe(true);
   });
 });
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { Blueprint, canBuild, type BlueprintInput } from '../../extension/src/core/blueprint';
+import { Blueprint, type BlueprintInput } from '../../extension/src/core/blueprint';
 import { completeBlueprint } from './agents/loop/blueprintFixtures';
-import { readinessProblems, withComputedReadiness } from '../../extension/src/core/readiness';
+import { canBuild, readinessProblems, withComputedReadiness } from '../../extension/src/core/readiness';
 
 function withSections(sections: BlueprintInput['sections']): Blueprint {
   const base = completeBlueprint();
@@ -77,5 +77,21 @@ describe('withComputedReadiness', () => {
     const bp = completeBlueprint();
     withComputedReadiness(bp, true);
     expect(bp.readyToBuild).toBe(false);
+  });
+});
+
+describe('canBuild', () => {
+  const ready = Blueprint.parse({ ...completeBlueprint(), readyToBuild: true });
+  it('follows readyToBuild when the rules hold', () => {
+    expect(canBuild(ready)).toBe(true);
+    expect(canBuild({ ...ready, readyToBuild: false })).toBe(false);
+  });
+  it('is false with a blocker or a blocking question, whatever readyToBuild says', () => {
+    expect(canBuild({ ...ready, blockers: ['no design'] })).toBe(false);
+    expect(canBuild({ ...ready, openQuestions: [{ question: 'Auth?', blocking: true }] })).toBe(false);
+    expect(canBuild({ ...ready, openQuestions: [{ question: 'Colour?', blocking: false }] })).toBe(true);
+  });
+  it('does not let a hand-edited readyToBuild outweigh an empty required section', () => {
+    expect(canBuild(Blueprint.parse({ featureName: 'x', summary: 'y', readyToBuild: true }))).toBe(false);
   });
 });

@@ -36,6 +36,13 @@ export const teamInvites: BlueprintInput = {
   readyToBuild: false,
 };
 
+/** teamInvites' sections, settled: what the readiness rules ask before Build is offered. */
+export const completeSections: BlueprintInput['sections'] = {
+  ...teamInvites.sections,
+  apiEndpoints: { ...teamInvites.sections!.apiEndpoints!, status: 'complete' },
+  uiComponents: { status: 'complete', components: [{ name: 'InviteDialog' }] },
+};
+
 export function validEntry(slug: string, input: BlueprintInput): BlueprintEntry {
   return { ok: true, slug, file: `.orchard/blueprints/${slug}.json`, blueprint: Blueprint.parse(input) };
 }

@@ -2,7 +2,7 @@ import { fireEvent, render, screen, within } from '@testing-library/svelte';
 import { flushSync, tick } from 'svelte';
 import { describe, expect, it } from 'vitest';
 import PlanPane from '../src/components/PlanPane.svelte';
-import { brokenEntry, makeApp, snapshot, teamInvites, validEntry } from './fixtures';
+import { brokenEntry, completeSections, makeApp, snapshot, teamInvites, validEntry } from './fixtures';
 
 function renderPlan(entries = [validEntry('team-invitations', teamInvites)], state?: { selectedSlug: string | null }) {
   const ctx = makeApp('studio', state);
@@ -52,14 +52,14 @@ describe('Plan pane', () => {
     const button = screen.getByTestId('build-button') as HTMLElement & { disabled: boolean };
     expect(button.disabled).toBe(true);
     expect(screen.getByTestId('build-reason').textContent).toBe(
-      'Not ready: 1 blocker, 1 blocking question, readyToBuild is false',
+      'Not ready: API endpoints is only partial; UI components is empty; 1 blocking question is open; Blocker: Decide the email provider; not marked ready',
     );
     await fireEvent.click(button);
     expect(api.posted.filter((m) => (m as { type: string }).type === 'build/request')).toEqual([]);
   });
 
   it('enables Build when canBuild is true and posts build/request', async () => {
-    const ready = { ...teamInvites, readyToBuild: true, blockers: [], openQuestions: [] };
+    const ready = { ...teamInvites, readyToBuild: true, blockers: [], openQuestions: [], sections: completeSections };
     const { api } = renderPlan([validEntry('team-invitations', ready)]);
     const button = screen.getByTestId('build-button') as HTMLElement & { disabled: boolean };
     expect(button.disabled).toBe(false);
@@ -69,9 +69,9 @@ describe('Plan pane', () => {
   });
 
   it('keeps Build disabled when readyToBuild is claimed but a blocker remains', () => {
-    renderPlan([validEntry('team-invitations', { ...teamInvites, readyToBuild: true, openQuestions: [] })]);
+    renderPlan([validEntry('team-invitations', { ...teamInvites, readyToBuild: true, openQuestions: [], sections: completeSections })]);
     expect((screen.getByTestId('build-button') as HTMLElement & { disabled: boolean }).disabled).toBe(true);
-    expect(screen.getByTestId('build-reason').textContent).toBe('Not ready: 1 blocker');
+    expect(screen.getByTestId('build-reason').textContent).toBe('Not ready: Blocker: Decide the email provider');
   });
 
   it('shows file, JSON path, message and position for an invalid blueprint', () => {

@@ -129,15 +129,6 @@ export type Blueprint = z.infer<typeof Blueprint>;
 /** What a file may contain: defaults not yet applied. */
 export type BlueprintInput = z.input<typeof Blueprint>;
 
-/**
- * Whether the Build button may be offered. `readyToBuild` is a claim (by the
- * Architect or a hand edit); it does not outweigh open blockers or blocking
- * questions that are still in the file.
- */
-export function canBuild(bp: Blueprint): boolean {
-  return bp.readyToBuild && bp.blockers.length === 0 && !bp.openQuestions.some((q) => q.blocking);
-}
-
 /** A file-name-safe slug for a feature name: lowercase ascii words joined by '-'. */
 export function slugify(featureName: string): string {
   const slug = featureName

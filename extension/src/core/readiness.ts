@@ -18,8 +18,9 @@
  *   decision is still open, so it is refused too.
  * - No open question is marked blocking, and no blocker remains.
  *
- * The last rule is `canBuild`'s (what the Build button checks), so a blueprint
- * ready by these rules is always buildable. The lifecycle `status` (draft,
+ * `canBuild` (what the Build button and the Build command check) applies the
+ * same rules to the file as it is, so a hand edit that sets `readyToBuild`
+ * cannot outweigh an empty section or an open blocker. The lifecycle `status` (draft,
  * building…) is not the Architect's concern and plays no part here.
  */
 import { SECTION_TITLES, type Blueprint, type SectionKey } from './blueprint';
@@ -88,4 +89,13 @@ export function readinessProblems(bp: Blueprint): string[] {
  */
 export function withComputedReadiness(bp: Blueprint, modelWantsReady: boolean): Blueprint {
   return { ...bp, readyToBuild: modelWantsReady && readinessProblems(bp).length === 0 };
+}
+
+/**
+ * Whether the Build button may be offered. `readyToBuild` is a claim (by the
+ * Architect or a hand edit); it counts only while the rules above still hold
+ * for the file as it is now.
+ */
+export function canBuild(bp: Blueprint): boolean {
+  return bp.readyToBuild && readinessProblems(bp).length === 0;
 }

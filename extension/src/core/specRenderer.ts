@@ -5,7 +5,8 @@
  * Text from the blueprint is user or model content: it is escaped so that it
  * renders as text and cannot open raw HTML or break a table.
  */
-import { canBuild, SECTION_KEYS, SECTION_TITLES, type Blueprint, type SectionKey } from './blueprint';
+import { SECTION_KEYS, SECTION_TITLES, type Blueprint, type SectionKey } from './blueprint';
+import { canBuild } from './readiness';
 
 /** Escape inline text for Markdown: HTML brackets, and characters that start emphasis, links or code. */
 export function escapeInline(text: string): string {

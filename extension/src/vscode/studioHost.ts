@@ -6,7 +6,7 @@
  * blueprint schema.
  */
 import * as vscode from 'vscode';
-import { canBuild } from '../core/blueprint';
+import { canBuild } from '../core/readiness';
 import { BlueprintIndex } from './blueprints/blueprintIndex';
 import { HistoryService } from './blueprints/historyService';
 import { ChatService } from './chat/chatService';

@@ -3,7 +3,8 @@
  * section holds, and why the Build button is not offered. Kept pure so the
  * wording can be tested without rendering.
  */
-import { canBuild, type Blueprint, type SectionKey } from '../../../extension/src/core/blueprint';
+import type { Blueprint, SectionKey } from '../../../extension/src/core/blueprint';
+import { canBuild, readinessProblems } from '../../../extension/src/core/readiness';
 
 export function plural(count: number, one: string, many = `${one}s`): string {
   return `${count} ${count === 1 ? one : many}`;
@@ -46,17 +47,14 @@ export function sectionCountLine(bp: Blueprint, key: SectionKey): string {
 }
 
 /**
- * Why `canBuild` says no, in the order a user would fix things; undefined
- * when the blueprint can be built.
+ * Why `canBuild` says no, in the order a user would fix things (the readiness
+ * rules' own sentences); undefined when the blueprint can be built.
  */
 export function buildBlockedReason(bp: Blueprint): string | undefined {
   if (canBuild(bp)) return undefined;
-  const reasons: string[] = [];
-  if (bp.blockers.length > 0) reasons.push(plural(bp.blockers.length, 'blocker'));
-  const blocking = bp.openQuestions.filter((q) => q.blocking).length;
-  if (blocking > 0) reasons.push(plural(blocking, 'blocking question'));
-  if (!bp.readyToBuild) reasons.push('readyToBuild is false');
-  return `Not ready: ${reasons.join(', ')}`;
+  const reasons = readinessProblems(bp);
+  if (!bp.readyToBuild) reasons.push(reasons.length === 0 ? 'the Architect has not marked it ready' : 'not marked ready');
+  return `Not ready: ${reasons.join('; ')}`;
 }
 
 /** "line 12:5", "line 12", or undefined when the host gave no position. */
