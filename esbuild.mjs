@@ -4,7 +4,7 @@
 //   node esbuild.mjs --watch       rebuild on change
 import * as esbuild from 'esbuild';
 import sveltePlugin from 'esbuild-svelte';
-import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -117,6 +117,8 @@ if (watch) {
   for (const options of builds) await (await esbuild.context(options)).watch();
   console.log('[esbuild] watching for changes');
 } else {
+  // Chunk names carry a content hash: without this, every older Markdown chunk would ship in the .vsix too.
+  rmSync(join(root, 'dist', 'webview', 'chunks'), { recursive: true, force: true });
   const results = await Promise.all(builds.map((b) => esbuild.build(b)));
   copyAssets();
   writeMetafile(results);
