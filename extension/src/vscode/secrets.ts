@@ -19,8 +19,17 @@ export class ApiKeyStore implements vscode.Disposable {
     });
   }
 
+  /**
+   * The key for a model request: SecretStorage first, then ANTHROPIC_API_KEY.
+   * Callers hold it only for the request that needs it and never log it.
+   */
+  async get(): Promise<string | undefined> {
+    const stored = (await this.secrets.get(SECRET_KEY))?.trim();
+    return stored || process.env.ANTHROPIC_API_KEY?.trim() || undefined;
+  }
+
   async isSet(): Promise<boolean> {
-    return Boolean((await this.secrets.get(SECRET_KEY)) || process.env.ANTHROPIC_API_KEY);
+    return (await this.get()) !== undefined;
   }
 
   async store(key: string): Promise<void> {

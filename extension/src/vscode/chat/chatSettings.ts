@@ -25,18 +25,7 @@ export function affectsChat(event: vscode.ConfigurationChangeEvent): boolean {
   return ['orchard.provider', 'orchard.model', 'orchard.anthropic.baseUrl', 'orchard.claudeCli.path'].some((key) => event.affectsConfiguration(key));
 }
 
-/** The SecretStorage key secrets.ts keeps the API key under. */
-const SECRET_KEY = 'orchard.anthropic.apiKey';
-
-/**
- * The API key for a model request: SecretStorage first, then
- * ANTHROPIC_API_KEY. Held only for the request that needs it; never logged.
- *
- * ApiKeyStore answers only whether a key is set; until it has a `get()`, the
- * secret is read from the SecretStorage it wraps, under the same key.
- */
+/** The API key for a model request (SecretStorage, then ANTHROPIC_API_KEY); never logged. */
 export async function readApiKey(apiKeys: ApiKeyStore): Promise<string | undefined> {
-  const store = apiKeys as unknown as { get?: () => Promise<string | undefined>; secrets?: vscode.SecretStorage };
-  const stored = store.get ? await store.get() : await store.secrets?.get(SECRET_KEY);
-  return stored?.trim() || process.env.ANTHROPIC_API_KEY?.trim() || undefined;
+  return apiKeys.get();
 }
