@@ -166,7 +166,8 @@ export class BlueprintStore {
     const message = revisionMessage(options.message, transcript);
     return this.writeAndRecord(slug, text, message, async (writer) => {
       const [bp, msgs] = await writer.hashBlobs(messages ? [text, messages] : [text]);
-      return writer.mkTree(treeEntries(bp!, msgs));
+      const tree = await writer.mkTree(treeEntries(bp!, msgs));
+      return () => Promise.resolve(tree);
     });
   }
 
@@ -199,7 +200,10 @@ export class BlueprintStore {
     return { slug, file, ...result };
   }
 
-  /** Makes revision `rev` current again: writes its blueprint and records "restore rN" (history is never rewritten). */
+  /**
+   * Makes revision `rev`'s blueprint current again and records "restore rN" (history is never
+   * rewritten). The conversation goes on: the newest revision's messages.jsonl is kept, not rN's.
+   */
   async restore(slug: string, rev: number): Promise<SaveResult> {
     return this.serialized(slug, () => this.restoreNow(slug, rev));
   }
@@ -208,17 +212,21 @@ export class BlueprintStore {
     this.checkSlug(slug);
     const runner = this.requireGit();
     const target = (await this.revisionsOf(slug, [rev]))[0]!;
-    const [tree, blob] = await git.batchRead(runner, [`${target.commit}^{tree}`, `${target.commit}:${BLUEPRINT_ENTRY}`]);
-    const text = blob?.content.toString('utf8') ?? '';
+    const [blob] = await git.batchRead(runner, [`${target.commit}:${BLUEPRINT_ENTRY}`]);
+    if (!blob) throw new CorruptRevisionError(slug, rev, `its tree has no ${BLUEPRINT_ENTRY}`);
+    const text = blob.content.toString('utf8');
     const parsed = parseBlueprintText(text);
-    if (!tree || !parsed.ok) throw new CorruptRevisionError(slug, rev, parsed.ok ? 'it has no tree' : describeProblems(parsed.problems));
+    if (!parsed.ok) throw new CorruptRevisionError(slug, rev, describeProblems(parsed.problems));
     const normalized = serializeBlueprint(parsed.blueprint);
     return this.writeAndRecord(slug, normalized, `restore r${rev}`, async (writer) => {
-      // Reuse the revision's tree (blueprint and conversation) unless an older
-      // writer serialized the blueprint differently from today's file format.
-      if (normalized === text) return tree.oid;
-      const [[bp], [messages]] = await Promise.all([writer.hashBlobs([normalized]), git.batchCheck(runner, [`${target.commit}:${MESSAGES_ENTRY}`])]);
-      return writer.mkTree(treeEntries(bp!, messages?.oid));
+      // Reuse rN's blob unless an older writer serialized it differently from today's format.
+      const bp = normalized === text ? blob.oid : (await writer.hashBlobs([normalized]))[0]!;
+      // The conversation is read from the tip the commit is parented on: after
+      // a lost race that is the other writer's, with its newer messages.
+      return async (tip) => {
+        const [messages] = tip ? await git.batchCheck(runner, [`${tip.oid}:${MESSAGES_ENTRY}`]) : [undefined];
+        return writer.mkTree(treeEntries(bp, messages?.oid));
+      };
     });
   }
 
@@ -267,22 +275,23 @@ export class BlueprintStore {
   /**
    * The save path shared by save and restore: temp file first (a full disk or
    * a read-only folder fails before the ref moves), objects, ref, then the
-   * rename. Killed half-way, the ref still names a complete commit and the
+   * rename. `prepare` writes the objects once and gives the tree to commit on
+   * a tip (called again with the new tip after a lost race). Killed half-way, the ref still names a complete commit and the
    * file is the old or the new one; a leftover temp file is removed by a later open().
    */
   private async writeAndRecord(
     slug: string,
     text: string,
     message: string,
-    buildTree: (writer: git.ObjectWriter) => Promise<string>,
+    prepare: (writer: git.ObjectWriter) => Promise<(tip: Tip | undefined) => Promise<string>>,
   ): Promise<SaveResult> {
     const file = this.fileOf(slug);
     const pending = await prepareFile(file, text);
     try {
       let result: Pick<SaveResult, 'revision' | 'created'> = { revision: undefined, created: false };
       if (this.runner) {
-        const tree = await buildTree(this.objectWriter());
-        result = await this.record(slug, message, false, () => Promise.resolve(tree));
+        const treeFor = await prepare(this.objectWriter());
+        result = await this.record(slug, message, false, treeFor);
       }
       await pending.commit();
       return { slug, file, ...result };

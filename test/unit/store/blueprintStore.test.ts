@@ -132,20 +132,52 @@ describe('BlueprintStore in a repository', () => {
     expect(fs.readdirSync(path.dirname(blueprintFile(dir)))).toEqual(['todo.json']);
   });
 
-  it('restores a revision as a new one, with its conversation', async () => {
+  it('restores a revision\u2019s blueprint as a new one, keeping the current conversation', async () => {
     const dir = makeRepo();
     const store = await BlueprintStore.open(dir);
     await store.save('todo', draft(1), { transcript: turn('one') });
-    await store.save('todo', draft(2), { transcript: turn('two') });
+    const later = [...turn('one'), ...turn('two')];
+    await store.save('todo', draft(2), { transcript: later });
     const restored = await store.restore('todo', 1);
     expect(restored.revision).toMatchObject({ rev: 3, message: 'restore r1' });
     expect(fs.readFileSync(blueprintFile(dir), 'utf8')).toBe(serializeBlueprint(draft(1)));
     const r3 = await store.show('todo', 3);
     expect(r3.blueprint).toEqual(draft(1));
-    expect(r3.messages).toEqual(turn('one'));
-    // Same tree as r1: nothing new was hashed.
-    const [r1, r3commit] = [(await store.history('todo'))[0]!.commit, restored.revision!.commit];
-    expect(git(dir, ['rev-parse', `${r3commit}^{tree}`])).toBe(git(dir, ['rev-parse', `${r1}^{tree}`]));
+    // The chat goes on from where it was, not from r1's transcript.
+    expect(r3.messages).toEqual(later);
+    // r1's blueprint blob and r2's messages blob: nothing new was hashed.
+    const [r1, r2, r3commit] = (await store.history('todo')).map((r) => r.commit);
+    expect(git(dir, ['rev-parse', `${r3commit}:blueprint.json`])).toBe(git(dir, ['rev-parse', `${r1}:blueprint.json`]));
+    expect(git(dir, ['rev-parse', `${r3commit}:messages.jsonl`])).toBe(git(dir, ['rev-parse', `${r2}:messages.jsonl`]));
+    // r1 itself is untouched.
+    expect((await store.show('todo', 1)).messages).toEqual(turn('one'));
+  });
+
+  it('restores without a conversation when the newest revision has none', async () => {
+    const dir = makeRepo();
+    const store = await BlueprintStore.open(dir);
+    await store.save('todo', draft(1), { transcript: turn('one') });
+    await store.save('todo', draft(2));
+    const restored = await store.restore('todo', 1);
+    expect(git(dir, ['ls-tree', '--name-only', restored.revision!.commit]).trim()).toBe('blueprint.json');
+    expect((await store.show('todo', 3)).messages).toEqual([]);
+  });
+
+  it('restores a revision written in an older format in today\u2019s, with the current conversation', async () => {
+    const dir = makeRepo();
+    // r1 as an older writer left it: compact JSON, no conversation.
+    const oldBlob = git(dir, ['hash-object', '-w', '--stdin'], { input: JSON.stringify(draft(1)) }).trim();
+    const oldTree = git(dir, ['mktree'], { input: `100644 blob ${oldBlob}\tblueprint.json\n` }).trim();
+    git(dir, ['update-ref', REF, git(dir, ['commit-tree', oldTree, '-m', 'old'], { input: '' }).trim()]);
+    const store = await BlueprintStore.open(dir);
+    await store.save('todo', draft(2), { transcript: turn('two') });
+
+    const restored = await store.restore('todo', 1);
+    const today = serializeBlueprint(draft(1));
+    expect(today).not.toBe(JSON.stringify(draft(1)));
+    expect(fs.readFileSync(blueprintFile(dir), 'utf8')).toBe(today);
+    expect(git(dir, ['cat-file', 'blob', `${restored.revision!.commit}:blueprint.json`])).toBe(today);
+    expect((await store.show('todo', 3)).messages).toEqual(turn('two'));
   });
 
   it('takes saves started together in one process in turn: the file ends on the last one', async () => {
