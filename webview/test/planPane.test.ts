@@ -2,7 +2,7 @@ import { fireEvent, render, screen, within } from '@testing-library/svelte';
 import { flushSync, tick } from 'svelte';
 import { describe, expect, it } from 'vitest';
 import PlanPane from '../src/components/PlanPane.svelte';
-import { brokenEntry, completeSections, makeApp, snapshot, teamInvites, validEntry } from './fixtures';
+import { brokenEntry, completeSections, init, makeApp, snapshot, teamInvites, validEntry } from './fixtures';
 
 function renderPlan(entries = [validEntry('team-invitations', teamInvites)], state?: { selectedSlug: string | null }) {
   const ctx = makeApp('studio', state);
@@ -45,6 +45,35 @@ describe('Plan pane', () => {
     expect(screen.getByTestId('blockers').textContent).toContain('Decide the email provider');
     const link = within(screen.getByTestId('references')).getByRole('link');
     expect(link.getAttribute('href')).toBe('https://example.com/invites');
+  });
+
+  it('shows each reference once, in References: images as thumbnails with their notes, pages as links', () => {
+    const base = 'https://file+.vscode-resource.test/ws/.orchard/references';
+    const items = [
+      { kind: 'image' as const, source: '.orchard/references/team-invitations/invite.png', title: 'Invite dialog', notes: 'Primary button bottom right' },
+      { kind: 'url' as const, source: 'https://example.com/invites', title: 'Invite flow article' },
+      { kind: 'url' as const, source: 'docs/invites.md', title: 'Team notes' },
+    ];
+    const ctx = makeApp('studio');
+    render(PlanPane, { props: { app: ctx.app } });
+    ctx.app.handle({ ...init, referencesBaseUri: base });
+    ctx.app.handle(snapshot([validEntry('team-invitations', { ...teamInvites, references: { items } })]));
+    flushSync();
+
+    const pane = document.body;
+    const [image, ...otherImages] = pane.querySelectorAll('img');
+    expect(otherImages).toEqual([]);
+    expect(image?.getAttribute('src')).toBe(`${base}/team-invitations/invite.png`);
+    const references = screen.getByTestId('references');
+    expect(references.contains(image!)).toBe(true);
+    expect(pane.textContent).not.toContain('Design images');
+    // Named once (the thumbnail's caption), its note visible under it.
+    expect(pane.textContent?.split('Invite dialog')).toHaveLength(2);
+    expect(references.textContent).toContain('Primary button bottom right');
+    expect(within(references).getByRole('link').getAttribute('href')).toBe('https://example.com/invites');
+    // A source that is not a web page is not a link, but is still shown.
+    expect(within(references).getAllByRole('link')).toHaveLength(1);
+    expect(references.textContent).toContain('docs/invites.md');
   });
 
   it('disables Build and says why when canBuild is false, and does not post', async () => {
