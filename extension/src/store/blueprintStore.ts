@@ -276,8 +276,9 @@ export class BlueprintStore {
    * The save path shared by save and restore: temp file first (a full disk or
    * a read-only folder fails before the ref moves), objects, ref, then the
    * rename. `prepare` writes the objects once and gives the tree to commit on
-   * a tip (called again with the new tip after a lost race). Killed half-way, the ref still names a complete commit and the
-   * file is the old or the new one; a leftover temp file is removed by a later open().
+   * a tip (asked again for the new tip after a lost race). Killed half-way, the
+   * ref still names a complete commit and the file is the old or the new one; a
+   * leftover temp file is removed by a later open().
    */
   private async writeAndRecord(
     slug: string,
