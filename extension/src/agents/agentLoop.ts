@@ -9,6 +9,7 @@
  * TurnFailedError, the bounds or a provider failure end it early.
  */
 import { addUsage, ProviderError, ZERO_USAGE, type ContentBlock, type ModelMessage, type ModelProvider, type SystemBlock, type Usage } from './provider';
+import { usageBeforeStop } from './stoppedReply';
 import { checkToolInput, toolAllowed, toolSpec, ToolInputError, TurnFailedError, type AgentTool } from './tools';
 
 export { toolSpec, ToolInputError, TurnFailedError, type AgentTool, type ToolContext, type ToolEffect } from './tools';
@@ -144,7 +145,15 @@ export async function runAgentLoop(opts: AgentLoopOptions): Promise<AgentLoopRes
         }
       }
     } catch (error) {
-      if (signal.aborted || (error instanceof ProviderError && error.kind === 'aborted')) return end('stopped', streamed);
+      if (signal.aborted || (error instanceof ProviderError && error.kind === 'aborted')) {
+        // A stopped request was billed for its input all the same: count what the provider learned of it.
+        const beforeStop = usageBeforeStop(error);
+        if (budgetTokensUsed(beforeStop) > 0) {
+          usage = addUsage(usage, beforeStop);
+          onEvent({ type: 'usage', usage });
+        }
+        return end('stopped', streamed);
+      }
       if (error instanceof ProviderError) return end('failed', streamed, { message: error.message, retryable: error.retryable });
       return end('failed', streamed, { message: `The model request failed: ${error instanceof Error ? error.message : String(error)}`, retryable: true });
     }

@@ -10,8 +10,17 @@
  * re-running would print the reply twice. It ends with a retryable ProviderError
  * and the chat's Retry button (or the agent loop) decides.
  *
+ * Streaming: the SDK makes the request (auth, base URL, headers, retries off,
+ * status errors) and hands back the raw response; anthropicStream.ts reads its
+ * body a network chunk at a time and merges the text deltas of a chunk into one
+ * event. The SDK's Stream costs a few async steps per token, which a
+ * 5,000-token burst could not afford.
+ *
  * Timeouts: the SDK's `timeout` covers connecting and the response headers; an idle
- * timer of the same length covers the stream (no event for that long aborts it).
+ * timer of the same length covers the stream (no bytes for that long aborts it).
+ *
+ * Stop: the usage the API reported before the stop (input from `message_start`)
+ * goes out with the `aborted` error (StoppedReplyError), so a stopped turn shows it.
  *
  * Thinking: current models think by default, and the API wants an assistant turn's
  * thinking blocks back, unmodified, when the conversation continues with its tool
@@ -21,25 +30,13 @@
 import type Anthropic from '@anthropic-ai/sdk';
 import type {
   ContentBlockParam,
-  RedactedThinkingBlockParam,
-  ThinkingBlockParam,
   MessageCreateParamsStreaming,
   MessageParam,
-  RawMessageStreamEvent,
   TextBlockParam,
   Tool,
 } from '@anthropic-ai/sdk/resources/messages';
-import {
-  ProviderError,
-  type ContentBlock,
-  type ModelMessage,
-  type ModelProvider,
-  type ModelRequest,
-  type ProviderEvent,
-  type StopReason,
-  type SystemBlock,
-  type Usage,
-} from './provider';
+import { asInputObject, MessageAssembler, ReplyReader } from './anthropicStream';
+import { ProviderError, type ContentBlock, type ModelMessage, type ModelProvider, type ModelRequest, type ProviderEvent, type SystemBlock } from './provider';
 import {
   abortedError,
   backoffDelayMs,
@@ -55,6 +52,9 @@ import {
   type Failure,
   type RetryPolicy,
 } from './retry';
+import { StoppedReplyError } from './stoppedReply';
+
+export { MessageAssembler } from './anthropicStream';
 
 export interface AnthropicProviderOptions {
   apiKey: string;
@@ -119,10 +119,10 @@ export class AnthropicProvider implements ModelProvider {
       const progress = { responded: false, textShown: false };
       let failure: Failure;
       try {
-        yield* this.attempt(client, body, signal, progress);
+        yield* this.attempt(sdk, client, body, signal, progress);
         return;
       } catch (error) {
-        if (signal.aborted) throw abortedError();
+        if (signal.aborted) throw error instanceof StoppedReplyError ? error : abortedError();
         failure = this.classify(sdk, error, request.model, progress.responded);
       }
       const elapsed = Date.now() - firstAttemptAt;
@@ -140,6 +140,7 @@ export class AnthropicProvider implements ModelProvider {
 
   /** One HTTP request, streamed; throws on any failure (classified by the caller). */
   private async *attempt(
+    sdk: Sdk,
     client: Anthropic,
     body: MessageCreateParamsStreaming,
     signal: AbortSignal,
@@ -148,33 +149,47 @@ export class AnthropicProvider implements ModelProvider {
     const controller = new AbortController();
     const forwardAbort = () => controller.abort();
     signal.addEventListener('abort', forwardAbort, { once: true });
-    let idleTimer: ReturnType<typeof setTimeout> | undefined;
+    // One timer for the whole stream that re-checks when it fires, rather than a clearTimeout +
+    // setTimeout per chunk: at a fast stream's rate the re-arming alone was a quarter of the host's work.
+    let lastActivity = performance.now();
     const idle = { timedOut: false };
-    const armIdleTimer = () => {
-      clearTimeout(idleTimer);
-      idleTimer = setTimeout(() => {
-        idle.timedOut = true;
-        controller.abort();
-      }, this.timeoutMs);
+    const checkIdle = () => {
+      const quietMs = performance.now() - lastActivity;
+      if (quietMs < this.timeoutMs) {
+        idleTimer = setTimeout(checkIdle, this.timeoutMs - quietMs);
+        return;
+      }
+      idle.timedOut = true;
+      controller.abort();
     };
+    let idleTimer = setTimeout(checkIdle, this.timeoutMs);
+    const assembler = new MessageAssembler(body.model);
     try {
-      armIdleTimer();
-      const stream = await client.messages.create(body, { signal: controller.signal });
+      // The SDK sends the request (auth, base URL, headers, status errors); we read the body ourselves, a chunk at a time.
+      const response = await client.messages.create(body, { signal: controller.signal }).asResponse();
       progress.responded = true;
-      const assembler = new MessageAssembler(body.model);
-      for await (const event of stream) {
-        armIdleTimer();
-        for (const out of assembler.accept(event)) {
+      if (!response.body) throw new ProviderError('Anthropic answered without a response body.', 'network', true);
+      const reader = new ReplyReader(assembler, (error) => streamError(sdk, error, response.headers));
+      const chunks = response.body.getReader();
+      for (;;) {
+        const chunk = await chunks.read();
+        // Any bytes count as life, pings included: they are how the API says a long think is still going.
+        lastActivity = performance.now();
+        const events = chunk.done ? reader.end() : reader.accept(chunk.value);
+        for (const out of events) {
+          if (signal.aborted) throw new StoppedReplyError(assembler.usage);
           if (out.type === 'text') progress.textShown = true;
           yield out;
         }
-        if (assembler.finished) break;
+        if (chunk.done || assembler.finished) break;
       }
       const message = assembler.result();
       this.keepForReplay(assembler.replayContent());
       yield message;
     } catch (error) {
       if (idle.timedOut && !signal.aborted) throw new TimeoutMarker();
+      // Stopped by the user: the input was billed all the same, so say what the API reported of it.
+      if (signal.aborted) throw new StoppedReplyError(assembler.usage);
       throw error;
     } finally {
       clearTimeout(idleTimer);
@@ -246,6 +261,12 @@ export class AnthropicProvider implements ModelProvider {
 /** Thrown inside an attempt when our idle timer (not the user) aborted the request. */
 class TimeoutMarker extends Error {}
 
+/** What the SDK's own Stream throws for an `error` event in the body: an APIError without a status, typed by the body. */
+function streamError(sdk: Sdk, body: unknown, headers: Headers): Error {
+  const type = (body as { error?: { type?: unknown } } | null)?.error?.type;
+  return new sdk.APIError(undefined, body as object | undefined, undefined, headers, typeof type === 'string' ? (type as never) : undefined);
+}
+
 // --- request mapping ------------------------------------------------------------
 
 /** The tool_use ids of an assistant turn, which identify it across requests. */
@@ -299,130 +320,6 @@ function toContentParam(block: ContentBlock): ContentBlockParam {
     case 'tool_result':
       return { type: 'tool_result', tool_use_id: block.toolUseId, content: block.content, ...(block.isError ? { is_error: true } : {}) };
   }
-}
-
-// --- response assembly ----------------------------------------------------------
-
-type Building =
-  | { type: 'text'; text: string }
-  | { type: 'tool_use'; id: string; name: string; json: string }
-  | ThinkingBlockParam
-  | RedactedThinkingBlockParam
-  | { type: 'ignored' };
-
-/**
- * Turns raw stream events into our events and the final message. A stream that
- * ends without `message_stop` is a dropped connection, not a short reply.
- */
-export class MessageAssembler {
-  private readonly blocks = new Map<number, Building>();
-  private usage: Usage = { inputTokens: 0, outputTokens: 0, cacheReadTokens: 0, cacheWriteTokens: 0 };
-  private stopReason: StopReason = 'other';
-  finished = false;
-
-  constructor(private model: string) {}
-
-  accept(event: RawMessageStreamEvent): ProviderEvent[] {
-    switch (event.type) {
-      case 'message_start':
-        this.model = event.message.model || this.model;
-        this.mergeUsage(event.message.usage);
-        return [];
-      case 'content_block_start': {
-        const block = event.content_block;
-        if (block.type === 'text') {
-          this.blocks.set(event.index, { type: 'text', text: block.text });
-          return block.text ? [{ type: 'text', text: block.text }] : [];
-        }
-        if (block.type === 'tool_use') {
-          this.blocks.set(event.index, { type: 'tool_use', id: block.id, name: block.name, json: '' });
-          return [{ type: 'tool_started', id: block.id, name: block.name }];
-        }
-        if (block.type === 'thinking') this.blocks.set(event.index, { type: 'thinking', thinking: block.thinking, signature: block.signature });
-        else if (block.type === 'redacted_thinking') this.blocks.set(event.index, { type: 'redacted_thinking', data: block.data });
-        else this.blocks.set(event.index, { type: 'ignored' });
-        return [];
-      }
-      case 'content_block_delta': {
-        const building = this.blocks.get(event.index);
-        if (event.delta.type === 'text_delta' && building?.type === 'text') {
-          building.text += event.delta.text;
-          return [{ type: 'text', text: event.delta.text }];
-        }
-        if (event.delta.type === 'input_json_delta' && building?.type === 'tool_use') building.json += event.delta.partial_json;
-        if (event.delta.type === 'thinking_delta' && building?.type === 'thinking') building.thinking += event.delta.thinking;
-        if (event.delta.type === 'signature_delta' && building?.type === 'thinking') building.signature = event.delta.signature;
-        return [];
-      }
-      case 'message_delta':
-        this.stopReason = toStopReason(event.delta.stop_reason);
-        this.mergeUsage(event.usage);
-        return [];
-      case 'message_stop':
-        this.finished = true;
-        return [];
-      default:
-        return [];
-    }
-  }
-
-  result(): ProviderEvent {
-    if (!this.finished) throw new ProviderError('The connection to Anthropic closed before the reply ended.', 'network', true);
-    const content: ContentBlock[] = [];
-    for (const block of this.ordered()) {
-      if (block.type === 'text' && block.text !== '') content.push({ type: 'text', text: block.text });
-      if (block.type === 'tool_use') content.push({ type: 'tool_use', id: block.id, name: block.name, input: parseToolInput(block.json) });
-    }
-    return { type: 'message', content, stopReason: this.stopReason, usage: this.usage, model: this.model };
-  }
-
-  /** The reply as the API wants it back: every block, thinking included, in order. */
-  replayContent(): ContentBlockParam[] {
-    return this.ordered().flatMap((block): ContentBlockParam[] => {
-      if (block.type === 'text') return block.text === '' ? [] : [{ type: 'text', text: block.text }];
-      if (block.type === 'tool_use') return [{ type: 'tool_use', id: block.id, name: block.name, input: asInputObject(parseToolInput(block.json)) }];
-      if (block.type === 'thinking' || block.type === 'redacted_thinking') return [block];
-      return [];
-    });
-  }
-
-  private ordered(): Building[] {
-    return [...this.blocks.entries()].sort(([a], [b]) => a - b).map(([, block]) => block);
-  }
-
-  /** message_start carries the input side; message_delta the (cumulative) output and, on newer servers, updated input counts. */
-  private mergeUsage(usage: { input_tokens?: number | null; output_tokens?: number | null; cache_read_input_tokens?: number | null; cache_creation_input_tokens?: number | null }): void {
-    this.usage = {
-      inputTokens: usage.input_tokens ?? this.usage.inputTokens,
-      outputTokens: usage.output_tokens ?? this.usage.outputTokens,
-      cacheReadTokens: usage.cache_read_input_tokens ?? this.usage.cacheReadTokens,
-      cacheWriteTokens: usage.cache_creation_input_tokens ?? this.usage.cacheWriteTokens,
-    };
-  }
-}
-
-/**
- * Input that is not valid JSON (e.g. cut off by max_tokens) is passed on as the raw
- * string: the agent loop's schema check then reports it to the model like any bad input.
- */
-function parseToolInput(json: string): unknown {
-  if (json.trim() === '') return {};
-  try {
-    return JSON.parse(json);
-  } catch {
-    return json;
-  }
-}
-
-/** The API takes only an object as a tool call's input; a call whose input was unreadable goes back as `{}` (its tool_result says what was wrong). */
-function asInputObject(input: unknown): Record<string, unknown> {
-  return typeof input === 'object' && input !== null && !Array.isArray(input) ? (input as Record<string, unknown>) : {};
-}
-
-const STOP_REASONS = new Set<string>(['end_turn', 'tool_use', 'max_tokens', 'stop_sequence', 'refusal', 'pause_turn']);
-
-function toStopReason(reason: string | null | undefined): StopReason {
-  return reason && STOP_REASONS.has(reason) ? (reason as StopReason) : 'other';
 }
 
 // --- error details ----------------------------------------------------------------

@@ -184,7 +184,7 @@ export class ChatTurn {
     const added: TranscriptMessage[] = userIsNew ? [user] : [];
     let reply: TranscriptMessage | undefined;
     if (result.outcome !== 'failed') {
-      // A request stopped mid-stream reports no usage: say nothing rather than "0 tokens, $0".
+      // A request stopped before the API reported anything has no usage: say nothing rather than "0 tokens, $0".
       const counted = result.usage.inputTokens + result.usage.outputTokens + result.usage.cacheReadTokens + result.usage.cacheWriteTokens > 0;
       reply = {
         id: newMessageId('a'),

@@ -63,7 +63,8 @@ const finalMessage = (events: ProviderEvent[]) => {
 describe('AnthropicProvider: streaming', () => {
   it('yields the text deltas in order, then one message with the whole text and usage', async () => {
     const text = 'Let us plan the data model first, then the endpoints, then the screens.';
-    fake.script({ kind: 'text', text, usage: { input_tokens: 1200, cache_read_input_tokens: 800, cache_creation_input_tokens: 300, output_tokens: 17 } });
+    // Paced, so the deltas arrive in separate network chunks (a burst would come as one merged event).
+    fake.script({ kind: 'text', text, delayMs: 3, usage: { input_tokens: 1200, cache_read_input_tokens: 800, cache_creation_input_tokens: 300, output_tokens: 17 } });
     const events = await collect(provider().stream(request(), new AbortController().signal));
     const deltas = events.filter((event) => event.type === 'text');
     expect(deltas.length).toBeGreaterThan(5);
@@ -74,6 +75,16 @@ describe('AnthropicProvider: streaming', () => {
     expect(message.model).toBe('claude-sonnet-5-5');
     expect(message.usage).toEqual({ inputTokens: 1200, outputTokens: 17, cacheReadTokens: 800, cacheWriteTokens: 300 });
     expect(events.filter((event) => event.type === 'message')).toHaveLength(1);
+  });
+
+  it('hands a burst on as a few text events, each holding every delta its chunk completed', async () => {
+    const text = Array.from({ length: 3000 }, (_, i) => `w${i}`).join(' ');
+    fake.script({ kind: 'text', text });
+    const events = await collect(provider().stream(request(), new AbortController().signal));
+    const deltas = events.filter((event) => event.type === 'text');
+    expect(deltas.map((event) => event.text).join('')).toBe(text);
+    expect(deltas.length).toBeLessThan(3000 / 20);
+    expect(finalMessage(events).content).toEqual([{ type: 'text', text }]);
   });
 
   it('assembles a tool call from partial JSON and announces it when it starts', async () => {
