@@ -5,7 +5,7 @@
  */
 import * as fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { MessageAssembler, ReplyReader } from '../../../../extension/src/agents/anthropicStream';
+import { MessageAssembler, plainTextDelta, ReplyReader } from '../../../../extension/src/agents/anthropicStream';
 import { ProviderError, type ProviderEvent } from '../../../../extension/src/agents/provider';
 import { SseDecoder, type SseEvent } from '../../../../extension/src/agents/sseReader';
 
@@ -189,5 +189,40 @@ describe('ReplyReader', () => {
     cutShort.accept(bytes(wire([...start, delta('a')])));
     expect(cutShort.end()).toEqual([]);
     expect(() => cutShort.assembler.result()).toThrow(/closed before the reply ended/);
+  });
+});
+
+describe('plainTextDelta (the text_delta fast path)', () => {
+  it('reads exactly what JSON.parse reads, or leaves the event to it', () => {
+    fc.assert(
+      fc.property(fc.string({ unit: 'grapheme' }), fc.nat({ max: 5000 }), (text, index) => {
+        const data = JSON.stringify({ type: 'content_block_delta', index, delta: { type: 'text_delta', text } });
+        const fast = plainTextDelta(data);
+        if (fast !== undefined) expect(fast).toEqual({ index, text });
+        // Escapes are JSON.parse's job; everything else takes the fast path.
+        if (!/["\\\u0000-\u001f]/.test(text)) expect(fast).toEqual({ index, text });
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it('leaves any other shape to JSON.parse', () => {
+    for (const data of [
+      '{"type":"content_block_delta","index":0,"delta":{"type":"input_json_delta","partial_json":"{}"}}',
+      '{"type":"content_block_delta","index":0,"delta":{"type":"text_delta","text":"a","extra":"b"}}',
+      '{"type": "content_block_delta", "index": 0, "delta": {"type": "text_delta", "text": "spaced"}}',
+      '{"type":"content_block_delta","index":,"delta":{"type":"text_delta","text":"no index"}}',
+      '{"index":0,"type":"content_block_delta","delta":{"type":"text_delta","text":"reordered"}}',
+      '{"type":"content_block_delta","index":0,"delta":{"type":"text_delta","text":"',
+    ]) {
+      expect(plainTextDelta(data), data).toBeUndefined();
+    }
+  });
+
+  it('gives the reader the same events and message with or without it', () => {
+    const escaped = [...start, delta('plain'), delta(' "quoted" and \\ back'), delta(' tab\tand ✓'), ...finish];
+    const read = reader();
+    expect(read.accept(bytes(wire(escaped)))).toEqual([{ type: 'text', text: 'plain "quoted" and \\ back tab\tand ✓' }]);
+    expect(read.assembler.result()).toMatchObject({ content: [{ type: 'text', text: 'plain "quoted" and \\ back tab\tand ✓' }] });
   });
 });
