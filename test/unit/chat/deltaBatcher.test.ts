@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DeltaBatcher, type BatcherClock } from '../../../extension/src/vscode/chat/deltaBatcher';
+import { DELTA_INTERVAL_MS, DeltaBatcher, type BatcherClock } from '../../../extension/src/vscode/chat/deltaBatcher';
 
 /** A clock the test moves by hand: timers fire only when `advance` passes their time. */
 function manualClock() {
@@ -90,5 +90,22 @@ describe('DeltaBatcher', () => {
     batcher.push('late');
     expect(text).toBe(words.join(''));
     expect(pendingTimers()).toBe(0);
+  });
+
+  it('by default spaces messages by one frame, no more', () => {
+    const { clock, advance } = manualClock();
+    const times: number[] = [];
+    let now = 0;
+    const batcher = new DeltaBatcher(() => times.push(now), undefined, clock);
+    for (let i = 0; i < 1000; i++) {
+      now += 0.5;
+      advance(0.5);
+      batcher.push('x');
+    }
+    expect(DELTA_INTERVAL_MS).toBeLessThanOrEqual(1000 / 60);
+    const gaps = times.slice(1).map((t, i) => t - times[i]!);
+    expect(Math.min(...gaps)).toBeGreaterThanOrEqual(DELTA_INTERVAL_MS);
+    // A token that arrives just after a message waits at most one interval (plus the input's own step).
+    expect(Math.max(...gaps)).toBeLessThanOrEqual(DELTA_INTERVAL_MS + 0.5);
   });
 });

@@ -5,7 +5,14 @@
  * until `intervalMs` has passed since the last message, so every surface gets
  * at most one delta message per interval — except the flush that must precede
  * another message of the turn (an activity, the end). No `vscode` import.
+ *
+ * The interval is one frame (16 ms at 60 Hz): the webview shows at most one
+ * update per frame anyway, so a longer one only adds waiting — a token that
+ * arrives just after a message waits the whole interval (bench:chat's burst lag
+ * was over its 50 ms target with 30 ms).
  */
+export const DELTA_INTERVAL_MS = 16;
+
 export interface BatcherClock {
   now(): number;
   setTimeout(fn: () => void, ms: number): unknown;
@@ -26,7 +33,7 @@ export class DeltaBatcher {
 
   constructor(
     private readonly emit: (text: string) => void,
-    private readonly intervalMs = 30,
+    private readonly intervalMs = DELTA_INTERVAL_MS,
     private readonly clock: BatcherClock = realClock,
   ) {}
 
