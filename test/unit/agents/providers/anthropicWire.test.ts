@@ -154,6 +154,20 @@ describe('AnthropicProvider on the wire', () => {
     expect(requests).toBe(2);
   });
 
+  it('keeps a stream alive past the idle timeout while bytes keep coming, pings included, and times out once they stop', async () => {
+    const ping = sse('ping', { type: 'ping' });
+    replies.push({ pieces: [messageStart() + blockStart(), ping, ping, ping, ping, ping, textDelta('still here') + ending()], pauseMs: 80 });
+    const alive = await run(new AnthropicProvider({ apiKey: KEY, baseUrl, timeoutMs: 200, maxRetries: 0 }).stream(request, new AbortController().signal));
+    expect(alive.error).toBeUndefined();
+    expect(textOf(alive.seen)).toBe('still here');
+
+    replies.push({ pieces: [messageStart() + blockStart() + textDelta('then silence')], then: 'hang' });
+    const started = Date.now();
+    const quiet = await run(new AnthropicProvider({ apiKey: KEY, baseUrl, timeoutMs: 200, maxRetries: 0 }).stream(request, new AbortController().signal));
+    expect((quiet.error as ProviderError).kind).toBe('timeout');
+    expect(Date.now() - started).toBeLessThan(1000);
+  });
+
   it('stops mid-stream with the usage message_start reported', async () => {
     replies.push({ pieces: [messageStart(1500) + blockStart() + textDelta('Thinking about'), textDelta(' it')], then: 'hang' });
     const controller = new AbortController();
