@@ -14,6 +14,7 @@ import type { TranscriptMessage } from '../../../extension/src/core/transcript';
 import { BlueprintStore } from '../../../extension/src/store/blueprintStore';
 import * as agents from '../../../extension/src/vscode/chat/agentsBundle';
 import { STOPPED_MARK } from '../../../extension/src/vscode/chat/chatMessages';
+import { DELTA_INTERVAL_MS } from '../../../extension/src/vscode/chat/deltaBatcher';
 import { ChatTurn, type TurnRequest } from '../../../extension/src/vscode/chat/chatTurn';
 import { ConversationStore } from '../../../extension/src/vscode/chat/conversationStore';
 import { chooseProvider, NO_API_KEY, normalizeSettings, type ProviderChoice } from '../../../extension/src/vscode/chat/providerChoice';
@@ -123,7 +124,7 @@ describe('a chat turn', () => {
     expect(JSON.parse(fs.readFileSync(ws.file, 'utf8')).summary).toBe('Share lists by email.');
   });
 
-  it('sends a fast stream as at most one delta per 30 ms, every character in order', async () => {
+  it('sends a fast stream as at most one delta per DELTA_INTERVAL_MS, every character in order', async () => {
     const ws = await workspace();
     const text = Array.from({ length: 3000 }, (_, i) => `w${i}`).join(' ');
     fake.script({ kind: 'text', text });
@@ -133,7 +134,7 @@ describe('a chat turn', () => {
     expect(parts.map((d) => d.text).join('')).toBe(text);
     const times = sent.map((m, i) => (m.type === 'chat/delta' ? sentAt[i]! : null)).filter((t): t is number => t !== null);
     // The last one is the flush that must precede the turn's end, whenever it comes.
-    for (let i = 1; i < times.length - 1; i++) expect(times[i]! - times[i - 1]!).toBeGreaterThanOrEqual(29);
+    for (let i = 1; i < times.length - 1; i++) expect(times[i]! - times[i - 1]!).toBeGreaterThanOrEqual(DELTA_INTERVAL_MS - 1);
     expect(parts.length).toBeLessThan(3000 / 10);
   });
 
