@@ -39,4 +39,15 @@ describe('package.json', () => {
     for (const deps of [manifest.dependencies, manifest.devDependencies])
       for (const [name, version] of Object.entries(deps as Record<string, string>)) expect(version, name).toMatch(/^\d+\.\d+\.\d+$/);
   });
+
+  it('contributes the published tree and workspace-schema JSON Schemas to YAML tools, and ships them', () => {
+    const root = new URL('../../', import.meta.url);
+    const ignore = readFileSync(new URL('.vscodeignore', root), 'utf8');
+    const urls = (contributes.yamlValidation as { fileMatch: string[]; url: string }[]).map((v) => v.url);
+    expect(urls).toEqual(['./schemas/cookbook-tree.schema.json', './schemas/orchard-schema.schema.json']);
+    for (const url of urls) {
+      expect(JSON.parse(readFileSync(new URL(url, root), 'utf8')).$schema, url).toMatch(/json-schema/);
+    }
+    expect(ignore).toContain('!schemas/*.json');
+  });
 });
