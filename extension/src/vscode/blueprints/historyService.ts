@@ -119,7 +119,7 @@ export class HistoryService {
   async restore(slug: string, rev: number): Promise<boolean> {
     const choice = await vscode.window.showWarningMessage(
       `Restore revision r${rev} of "${slug}"?`,
-      { modal: true, detail: `The blueprint file is replaced by r${rev}. Nothing is lost: the current version stays in the history, and the restore is recorded as a new revision.` },
+      { modal: true, detail: `The blueprint file is replaced by r${rev}. The conversation continues. Nothing is lost: the current version stays in the history, and the restore is recorded as a new revision.` },
       'Restore',
     );
     if (choice !== 'Restore') return false;
