@@ -103,6 +103,11 @@ describe('Plan pane', () => {
     expect(screen.getByTestId('build-reason').textContent).toBe('Not ready: Blocker: Decide the email provider');
   });
 
+  it('joins the reasons without doubled punctuation when a blocker ends with a full stop', () => {
+    renderPlan([validEntry('team-invitations', { ...teamInvites, readyToBuild: true, openQuestions: [], blockers: ['Sign-in must exist first.'], sections: completeSections })]);
+    expect(screen.getByTestId('build-reason').textContent).toBe('Not ready: Blocker: Sign-in must exist first');
+  });
+
   it('shows file, JSON path, message and position for an invalid blueprint', () => {
     renderPlan([brokenEntry]);
     const error = screen.getByTestId('blueprint-error');

@@ -52,7 +52,8 @@ export function sectionCountLine(bp: Blueprint, key: SectionKey): string {
  */
 export function buildBlockedReason(bp: Blueprint): string | undefined {
   if (canBuild(bp)) return undefined;
-  const reasons = readinessProblems(bp);
+  // The rules' sentences may end with a blocker's own full stop; joined with '; ' they read as one line.
+  const reasons = readinessProblems(bp).map((r) => r.replace(/[.\s]+$/, ''));
   if (!bp.readyToBuild) reasons.push(reasons.length === 0 ? 'the Architect has not marked it ready' : 'not marked ready');
   return `Not ready: ${reasons.join('; ')}`;
 }
