@@ -1,6 +1,7 @@
 import { render, screen } from '@testing-library/svelte';
 import { describe, expect, it } from 'vitest';
 import ChatMessage from '../src/components/chat/ChatMessage.svelte';
+import { TAIL_MARKDOWN_LIMIT } from '../src/lib/chatMarkdown';
 import { markdownToSafeHtml } from '../src/lib/markdown';
 import { assistantMessage } from './chatFixtures';
 
@@ -30,6 +31,20 @@ describe('chat message rendering', () => {
     expect(calls.slice(-2)).toEqual(['Second one.\n\n', 'Thi']);
     expect(row.querySelector('p')).toBe(first);
     expect(Array.from(row.querySelectorAll('p'), (p) => p.textContent)).toEqual(['First paragraph.', 'Second one.', 'Thi']);
+  });
+
+  it('a paragraph longer than TAIL_MARKDOWN_LIMIT streams as plain text, and is Markdown once it settles', async () => {
+    const { calls, toHtml } = countingRenderer();
+    const long = '**bold** <b>x</b> ' + 'word '.repeat(TAIL_MARKDOWN_LIMIT / 5);
+    const view = render(ChatMessage, { props: { message: null, streamingText: long, toHtml, referencesBaseUri: null } });
+    const row = screen.getByTestId('chat-streaming');
+    expect(calls).toEqual([]);
+    expect(screen.getByTestId('chat-plain-tail').textContent).toBe(long);
+    expect(row.querySelector('b')).toBeNull();
+    await view.rerender({ message: null, streamingText: `${long}\n\nNext`, toHtml, referencesBaseUri: null });
+    expect(screen.queryByTestId('chat-plain-tail')).toBeNull();
+    expect(row.querySelector('strong')?.textContent).toBe('bold');
+    expect(calls).toEqual([`${long}\n\n`, 'Next']);
   });
 
   it('a finished message is rendered once, however often it is shown', () => {

@@ -58,6 +58,9 @@ export function settledLength(markdown: string): number {
   return settled;
 }
 
+/** The longest unsettled paragraph still rendered as Markdown on every frame while streaming. */
+export const TAIL_MARKDOWN_LIMIT = 4000;
+
 const MAX_CACHED = 1000;
 const cache = new Map<string, string>();
 
