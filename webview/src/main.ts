@@ -1,13 +1,11 @@
 /**
- * Webview entry: registers the @vscode-elements custom elements (before
- * mounting, so Svelte sets their properties rather than string attributes),
+ * Webview entry: registers the @vscode-elements button (before mounting, so
+ * Svelte sets its properties rather than string attributes; the form's
+ * elements load with the form, `lib/formElements.ts`),
  * mounts the app for the surface named by <body data-kind>, then connects to
  * the host.
  */
 import '@vscode-elements/elements/dist/vscode-button/index.js';
-import '@vscode-elements/elements/dist/vscode-label/index.js';
-import '@vscode-elements/elements/dist/vscode-textarea/index.js';
-import '@vscode-elements/elements/dist/vscode-textfield/index.js';
 import './styles/base.css';
 
 import { mount } from 'svelte';

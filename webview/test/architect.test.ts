@@ -14,11 +14,12 @@ describe('Architect sidebar', () => {
     return ctx;
   }
 
-  it('shows the shared Chat pane, not the Studio', () => {
+  it('shows the shared Chat pane, not the Studio', async () => {
     setup();
     expect(screen.getByTestId('architect')).toBeTruthy();
     expect(screen.queryByTestId('studio')).toBeNull();
-    expect(screen.getByTestId('new-blueprint-form')).toBeTruthy();
+    await fireEvent.click(screen.getByTestId('chat-new-blueprint'));
+    expect(await screen.findByTestId('new-blueprint-form')).toBeTruthy();
     expect(screen.getByTestId('api-key-status')).toBeTruthy();
   });
 

@@ -14,12 +14,16 @@ async function type(testId: string, text: string) {
   await fireEvent.input(inner, { target: { value: text } });
 }
 
-function setup() {
+/** The form lives in the chat header's "New blueprint" disclosure and mounts once its elements loaded. */
+async function setup() {
   const ctx = makeApp('studio');
   render(ChatPane, { props: { app: ctx.app } });
   ctx.app.handle(init);
   ctx.app.handle(snapshot([]));
   flushSync();
+  expect(screen.queryByTestId('new-blueprint-form')).toBeNull();
+  await fireEvent.click(screen.getByTestId('chat-new-blueprint'));
+  await screen.findByTestId('new-blueprint-form');
   return ctx;
 }
 
@@ -27,7 +31,7 @@ const creates = (posted: unknown[]) => posted.filter((m) => (m as { type: string
 
 describe('New blueprint form', () => {
   it('shows an inline error for an empty (or blank) name and posts nothing', async () => {
-    const { api } = setup();
+    const { api } = await setup();
     await type('new-blueprint-name', '   ');
     await fireEvent.click(screen.getByTestId('new-blueprint-submit'));
     expect(screen.getByTestId('new-blueprint-name-error').textContent).toBe('A feature name is required');
@@ -40,7 +44,7 @@ describe('New blueprint form', () => {
   });
 
   it('posts a validated blueprint/create, waits for the host, and clears on reveal', async () => {
-    const { api, app } = setup();
+    const { api, app } = await setup();
     await type('new-blueprint-name', '  Team invitations ');
     await type('new-blueprint-summary', 'Invite by email');
     expect(screen.getByText('.orchard/blueprints/team-invitations.json')).toBeTruthy();
@@ -58,7 +62,7 @@ describe('New blueprint form', () => {
   });
 
   it('keeps what was typed when the host reports an error', async () => {
-    const { app } = setup();
+    const { app } = await setup();
     await type('new-blueprint-name', 'Payments');
     await fireEvent.click(screen.getByTestId('new-blueprint-submit'));
     app.handle({ type: 'notice', level: 'error', text: 'payments.json already exists' });
@@ -68,8 +72,8 @@ describe('New blueprint form', () => {
     expect(screen.getByRole('alert').textContent).toContain('already exists');
   });
 
-  it('is disabled without a folder', () => {
-    const { app } = setup();
+  it('is disabled without a folder', async () => {
+    const { app } = await setup();
     app.handle(snapshot([], false));
     flushSync();
     expect((screen.getByTestId('new-blueprint-submit') as Button).disabled).toBe(true);
@@ -79,7 +83,7 @@ describe('New blueprint form', () => {
 
 describe('Chat pane status', () => {
   it('shows the API key status and posts apiKey/set', async () => {
-    const { api, app } = setup();
+    const { api, app } = await setup();
     expect(screen.getByTestId('api-key-status').textContent).toContain('not set');
     await fireEvent.click(screen.getByTestId('set-api-key'));
     expect(api.posted).toContainEqual({ type: 'apiKey/set' });
@@ -89,8 +93,8 @@ describe('Chat pane status', () => {
     expect(screen.getByTestId('set-api-key').textContent).toContain('Change API key');
   });
 
-  it('says when the workspace is in Restricted Mode', () => {
-    const { app } = setup();
+  it('says when the workspace is in Restricted Mode', async () => {
+    const { app } = await setup();
     expect(screen.queryByTestId('restricted-mode')).toBeNull();
     app.handle({ ...init, trusted: false });
     flushSync();
