@@ -7,7 +7,7 @@ import { DEFAULT_PROJECT_SCHEMA, type ProjectSchema } from '../../../extension/s
 import type { MemoryContext } from '../../../extension/src/core/memory/memoryService';
 import type { ValidationFs } from '../../../extension/src/core/validation/types';
 
-export const ROOT = '/work/app';
+export const ROOT = '/projects/acme';
 export const HOME = '/home/dev';
 
 export class MapFs implements ValidationFs {

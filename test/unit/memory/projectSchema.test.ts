@@ -8,7 +8,7 @@ import {
 } from '../../../extension/src/core/projectSchema';
 import { MEMORY_KINDS } from '../../../extension/src/core/memory/memoryService';
 
-const PATH = '/work/app/.orchard/schema.yaml';
+const PATH = '/projects/acme/.orchard/schema.yaml';
 
 function parse(yaml: string) {
   return parseProjectSchema(PATH, yaml);

@@ -2,7 +2,7 @@
 import type { OrchardDiagnostic, Range } from '../../../extension/src/core/validation/types';
 import { parseTree, validateTree, type TreeOptions } from '../../../extension/src/core/trees/treeService';
 
-export const PATH = '/work/app/cookbooks/trees/t.yaml';
+export const PATH = '/projects/acme/cookbooks/trees/t.yaml';
 export const NO_EXTRA: TreeOptions = { extraActions: {} };
 
 export function diagnose(text: string, options: TreeOptions = NO_EXTRA): OrchardDiagnostic[] {

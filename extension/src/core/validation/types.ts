@@ -5,7 +5,7 @@
  * 0-based lines and UTF-16 characters, like `vscode-languageserver` — so the
  * server maps them one to one, but nothing here imports LSP or does I/O.
  *
- * Files are named by absolute POSIX paths (`/work/app/CLAUDE.md`); the hosts
+ * Files are named by absolute POSIX paths (`/projects/acme/CLAUDE.md`); the hosts
  * translate URIs and relative CLI paths at the edge.
  */
 
