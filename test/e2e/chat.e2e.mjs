@@ -13,11 +13,11 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { after, before, describe, test } from 'node:test';
+import { after, before, describe } from 'node:test';
 import zlib from 'node:zlib';
 import { startFakeAnthropic } from '../support/fakeAnthropic.mjs';
 import { vsixForSpec, workspaceForSpec } from './fixtures.mjs';
-import { reloadWindow, runCommand, screenshot, startVsCode, webviewFrame } from './harness.mjs';
+import { reloadWindow, runCommand, screenshot, screenshotTests, startVsCode, webviewFrame } from './harness.mjs';
 
 const TIMEOUT = 120_000;
 const SLUG = 'todo-sharing';
@@ -91,18 +91,8 @@ describe('The Architect chat in VS Code', { timeout: 15 * 60_000 }, () => {
     await fake?.close();
   });
 
-  /** A test whose failure leaves a `FAILED-<name>` screenshot next to the good ones. */
-  function uiTest(name, shot, fn) {
-    test(name, { timeout: TIMEOUT }, async () => {
-      try {
-        await fn();
-        await screenshot(page, shot);
-      } catch (err) {
-        if (page) await screenshot(page, `FAILED-${shot}`).catch(() => {});
-        throw err;
-      }
-    });
-  }
+  /** A test whose failure leaves a `FAILED-<shot>` screenshot next to the good ones. */
+  const uiTest = screenshotTests(() => page, TIMEOUT);
 
   const visible = (locator, timeout = 20_000) => locator.waitFor({ state: 'visible', timeout });
   const hidden = (locator, timeout = 20_000) => locator.waitFor({ state: 'hidden', timeout });

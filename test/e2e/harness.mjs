@@ -8,6 +8,7 @@
 import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
+import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 import { ensureCodeServer } from '../../scripts/setup-code-server.mjs';
@@ -363,4 +364,23 @@ export async function activationTimeMs(userDataDir, extensionId = EXTENSION_ID, 
     if (line) return { ms: null, activatedAt: line.slice(0, 23), reason: /activationEvent: '([^']*)'/.exec(line)?.[1] ?? null, source: 'exthost-log' };
   }
   return { ms: null, source: 'exthost-log' };
+}
+
+/**
+ * The spec files' `uiTest(name, shot, fn)`: a node:test test that screenshots `shot` when it passes
+ * and leaves a `FAILED-<shot>` screenshot when it fails. `getPage` is read at run time (the page
+ * exists only after the spec's `before`).
+ */
+export function screenshotTests(getPage, timeout) {
+  return (name, shot, fn) =>
+    test(name, { timeout }, async () => {
+      try {
+        await fn();
+        await screenshot(getPage(), shot);
+      } catch (err) {
+        const page = getPage();
+        if (page) await screenshot(page, `FAILED-${shot}`).catch(() => {});
+        throw err;
+      }
+    });
 }

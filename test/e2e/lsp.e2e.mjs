@@ -9,8 +9,8 @@
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { after, before, describe, test } from 'node:test';
-import { screenshot, startVsCode } from './harness.mjs';
+import { after, before, describe } from 'node:test';
+import { screenshot, screenshotTests, startVsCode } from './harness.mjs';
 import { vsixForSpec, workspaceForSpec } from './fixtures.mjs';
 import {
   applyQuickFix,
@@ -48,17 +48,8 @@ describe('Orchard language server in VS Code', { timeout: 10 * 60_000 }, () => {
     await vs?.close();
   });
 
-  function uiTest(name, shot, fn) {
-    test(name, { timeout: TIMEOUT }, async () => {
-      try {
-        await fn();
-        await screenshot(page, shot);
-      } catch (err) {
-        if (page) await screenshot(page, `FAILED-${shot}`).catch(() => {});
-        throw err;
-      }
-    });
-  }
+  /** A test whose failure leaves a `FAILED-<shot>` screenshot next to the good ones. */
+  const uiTest = screenshotTests(() => page, TIMEOUT);
 
   uiTest('a broken cookbook tree gets squiggles and Problems entries with their codes', 'lsp-a-broken-tree', async () => {
     await openFile(page, 'cookbooks/trees/nightly.yaml');

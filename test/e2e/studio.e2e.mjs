@@ -10,8 +10,8 @@
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { after, before, describe, test } from 'node:test';
-import { reloadWindow, runCommand, screenshot, startVsCode, webviewFrame } from './harness.mjs';
+import { after, before, describe } from 'node:test';
+import { reloadWindow, runCommand, screenshot, screenshotTests, startVsCode, webviewFrame } from './harness.mjs';
 import { parseFixtureBlueprint, vsixForSpec, welcomeText, workspaceForSpec } from './fixtures.mjs';
 
 const SECTIONS = ['dataModel', 'apiEndpoints', 'uiComponents', 'dependencies', 'designSystem'];
@@ -32,18 +32,8 @@ describe('Orchard Studio in VS Code', { timeout: 10 * 60_000 }, () => {
     await vs?.close();
   });
 
-  /** A test whose failure leaves a `FAILED-<name>` screenshot next to the good ones. */
-  function uiTest(name, shot, fn) {
-    test(name, { timeout: TIMEOUT }, async () => {
-      try {
-        await fn();
-        await screenshot(page, shot);
-      } catch (err) {
-        if (page) await screenshot(page, `FAILED-${shot}`).catch(() => {});
-        throw err;
-      }
-    });
-  }
+  /** A test whose failure leaves a `FAILED-<shot>` screenshot next to the good ones. */
+  const uiTest = screenshotTests(() => page, TIMEOUT);
 
   const visible = (locator, timeout = 20_000) => locator.waitFor({ state: 'visible', timeout });
   const studio = () => webviewFrame(page, { testId: 'studio' });
