@@ -7,6 +7,7 @@
  */
 import '@vscode-elements/elements/dist/vscode-button/index.js';
 import './styles/base.css';
+import './styles/markdown.css';
 
 import { mount } from 'svelte';
 import { WebviewKind } from '../../extension/src/core/protocol';
