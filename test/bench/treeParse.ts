@@ -3,11 +3,11 @@
  * on generated trees of 200, 2,000 and 20,000 steps, from scratch, and after
  * an edit that leaves a YAML error (which stays in its chunk).
  * Wall time and this process's CPU time (the machine may be shared).
- * Run: npx vite-node test/unit/trees/treeBench.ts [sizes…]
+ * Run: npx vite-node test/bench/treeParse.ts [sizes…]
  * (node --expose-gc node_modules/.bin/vite-node … adds the memory retention figure)
  */
-import { parseTree, validateTree, type ParsedTree } from '../../../extension/src/core/trees/treeService';
-import { generateTree, stepId } from './treeGenerator';
+import { parseTree, validateTree, type ParsedTree } from '../../extension/src/core/trees/treeService';
+import { generateTree, stepId } from '../unit/trees/treeGenerator';
 
 const options = { extraActions: {} };
 const sizes = process.argv.slice(2).map(Number).filter((n) => n > 0);
