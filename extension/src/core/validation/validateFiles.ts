@@ -113,7 +113,7 @@ export function isBlueprintPath(relativePath: string): boolean {
   return relativePath.startsWith(prefix) && relativePath.endsWith('.json') && !relativePath.slice(prefix.length).includes('/');
 }
 
-/** `/root/a/b.md` under `/root` -> `a/b.md`; undefined when the path is not inside the root. */
+/** `/projects/acme/a/b.md` under `/projects/acme` -> `a/b.md`; undefined when the path is not inside the root. */
 export function relativeToRoot(root: string, absPath: string): string | undefined {
   const base = root.endsWith('/') ? root : `${root}/`;
   return absPath.startsWith(base) ? absPath.slice(base.length) : undefined;
