@@ -56,8 +56,8 @@ function prepareWorkspace() {
 
 const installed = path.join(root, 'node_modules', '.package-lock.json');
 if (!fs.existsSync(installed) || fs.statSync(installed).mtimeMs < fs.statSync(path.join(root, 'package-lock.json')).mtimeMs) {
-  // `npm install` follows the lockfile; see scripts/test-all.mjs for why not `npm ci`.
-  run('installing npm packages', npm, ['install', '--no-audit', '--no-fund']);
+  // Exactly the lockfile, as `npm test` installs it.
+  run('installing npm packages', npm, ['ci', '--no-audit', '--no-fund']);
 }
 const entry = await ensureCodeServer();
 run('building the extension package', npm, ['run', '--silent', 'package']);

@@ -23,12 +23,11 @@ function step(title, command, args) {
 }
 
 // Install when node_modules is missing or older than the lockfile (after a pull that changed it).
+// `npm ci` installs exactly the lockfile, as CI templates do; test/unit/repo/lockfile.test.ts
+// keeps the lockfile one that `npm ci` accepts on every platform.
 const installed = join(root, 'node_modules', '.package-lock.json');
 if (!existsSync(installed) || statSync(installed).mtimeMs < statSync(join(root, 'package-lock.json')).mtimeMs) {
-  // `npm install` (which follows the lockfile) rather than `npm ci`: some registry mirrors lack
-  // other platforms' optional packages (rollup's), which npm then leaves out of the lockfile,
-  // and `npm ci` refuses such a lockfile as out of sync.
-  step('install npm packages', npm, ['install', '--no-audit', '--no-fund']);
+  step('install npm packages', npm, ['ci', '--no-audit', '--no-fund']);
 }
 step('type-check', npm, ['run', '--silent', 'typecheck']);
 step('unit and webview tests', npm, ['run', '--silent', 'test:unit']);
