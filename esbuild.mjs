@@ -38,7 +38,7 @@ const builds = [
       studioHost: 'extension/src/vscode/studioHost.ts',
       store: 'extension/src/store/storeBundle.ts',
       lspClient: 'extension/src/vscode/lsp/lspClient.ts',
-      agents: 'extension/src/vscode/chat/agentsBundle.ts',
+      agents: 'extension/src/agents/agentsBundle.ts',
     },
     outdir: 'dist',
     platform: 'node',

@@ -26,7 +26,7 @@ try {
     stdin: {
       contents: [
         "export { treeJsonSchema } from './extension/src/core/trees/treeSchema';",
-        "export { projectSchemaJsonSchema } from './extension/src/core/projectSchema';",
+        "export { projectSchemaJsonSchema } from './extension/src/core/projectSchema/projectSchema';",
       ].join('\n'),
       resolveDir: root,
       loader: 'ts',

@@ -14,7 +14,7 @@ import {
   loadProjectSchema,
   type ValidationContext,
 } from '../../extension/src/core/validation/validateFiles';
-import { PROJECT_SCHEMA_PATH } from '../../extension/src/core/projectSchema';
+import { PROJECT_SCHEMA_PATH } from '../../extension/src/core/projectSchema/projectSchema';
 import { pathToUri, type ServerFs } from './serverFs';
 
 interface FolderState {

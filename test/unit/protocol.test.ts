@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { blueprintEntry } from '../../extension/src/core/blueprintFile';
+import { blueprintEntry } from '../../extension/src/core/blueprint/blueprintFile';
 import { HostToWebview, parseHostMessage, parseWebviewMessage, StudioViewState } from '../../extension/src/core/protocol';
 
 describe('webview -> host', () => {

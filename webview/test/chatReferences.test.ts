@@ -1,6 +1,6 @@
 import { fireEvent, render, screen, within } from '@testing-library/svelte';
 import { describe, expect, it } from 'vitest';
-import { Blueprint } from '../../extension/src/core/blueprint';
+import { Blueprint } from '../../extension/src/core/blueprint/blueprint';
 import BlueprintDetail from '../src/components/BlueprintDetail.svelte';
 import ReferenceList from '../src/components/ReferenceList.svelte';
 import { fileName, resolveReferenceUri } from '../src/lib/chatReferences';

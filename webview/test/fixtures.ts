@@ -1,5 +1,5 @@
 /** Shared test data: a realistic blueprint, a broken file, and an app wired to the in-memory VS Code API. */
-import { Blueprint, type BlueprintInput } from '../../extension/src/core/blueprint';
+import { Blueprint, type BlueprintInput } from '../../extension/src/core/blueprint/blueprint';
 import type { BlueprintEntry, HostToWebview, StudioViewState, WebviewKind } from '../../extension/src/core/protocol';
 import { AppState } from '../src/lib/appState.svelte';
 import { createBridge, MemoryVsCodeApi } from '../src/lib/vscode';

@@ -5,15 +5,15 @@ import PreviewPane from '../src/components/PreviewPane.svelte';
 import { loadMarkdownRenderer } from '../src/lib/lazyMarkdown';
 import { brokenEntry, makeApp, snapshot, teamInvites, validEntry } from './fixtures';
 
-vi.mock('../../extension/src/core/specRenderer', async (importOriginal) => {
-  const real = await importOriginal<typeof import('../../extension/src/core/specRenderer')>();
+vi.mock('../../extension/src/core/blueprint/specRenderer', async (importOriginal) => {
+  const real = await importOriginal<typeof import('../../extension/src/core/blueprint/specRenderer')>();
   return {
     ...real,
     // Lets a test stand in for a renderer that fails to escape.
     renderSpec: vi.fn(real.renderSpec),
   };
 });
-const { renderSpec } = await import('../../extension/src/core/specRenderer');
+const { renderSpec } = await import('../../extension/src/core/blueprint/specRenderer');
 
 /** The Markdown renderer is a lazily loaded chunk: wait until the pane has it. */
 async function renderPreview(entries = [validEntry('team-invitations', teamInvites)]) {

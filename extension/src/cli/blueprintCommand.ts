@@ -6,9 +6,9 @@
  */
 import { promises as fsp } from 'node:fs';
 import * as path from 'node:path';
-import { isValidSlug, slugify } from '../core/blueprint';
-import { formatDiff } from '../core/blueprintDiff';
-import { BLUEPRINTS_DIR, parseBlueprintText, serializeBlueprint } from '../core/blueprintFile';
+import { isValidSlug, slugify } from '../core/blueprint/blueprint';
+import { formatDiff } from '../core/blueprint/blueprintDiff';
+import { BLUEPRINTS_DIR, parseBlueprintText, serializeBlueprint } from '../core/blueprint/blueprintFile';
 import { BlueprintStore, type Revision, type SaveResult } from '../store/blueprintStore';
 import { BlueprintFileNotFoundError, BlueprintValidationError } from '../store/blueprintStoreErrors';
 import { parseCommandLine, UsageError, type CliCommand, type CliIo } from './registry';

@@ -5,7 +5,7 @@
  */
 import * as z from 'zod/mini';
 import './zodLocale';
-import { Blueprint, MAX_SLUG_LENGTH } from './blueprint';
+import { Blueprint, MAX_SLUG_LENGTH } from './blueprint/blueprint';
 
 /** Which surface a webview instance is: the Studio panel or the sidebar Architect view. */
 export const WebviewKind = z.enum(['studio', 'architect']);

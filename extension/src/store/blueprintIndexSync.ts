@@ -4,7 +4,7 @@
  * rebuild (missing or corrupt DB file); `recordRevision` follows each new
  * revision. No `vscode` import.
  */
-import type { TranscriptMessage } from '../core/transcript';
+import type { TranscriptMessage } from '../core/chat/transcript';
 import type { BlueprintStore, Revision } from './blueprintStore';
 import type { StudioDb } from './studioDb';
 import type { RebuiltBlueprint } from './studioDbTypes';

@@ -15,10 +15,10 @@
  */
 import { promises as fsp } from 'node:fs';
 import * as path from 'node:path';
-import { Blueprint, type BlueprintInput, isValidSlug } from '../core/blueprint';
-import { diffBlueprints, type BlueprintDiff } from '../core/blueprintDiff';
-import { BLUEPRINTS_DIR, parseBlueprintText, problemsFromZod, serializeBlueprint, slugOfFileName } from '../core/blueprintFile';
-import { toJsonl, type TranscriptMessage } from '../core/transcript';
+import { Blueprint, type BlueprintInput, isValidSlug } from '../core/blueprint/blueprint';
+import { diffBlueprints, type BlueprintDiff } from '../core/blueprint/blueprintDiff';
+import { BLUEPRINTS_DIR, parseBlueprintText, problemsFromZod, serializeBlueprint, slugOfFileName } from '../core/blueprint/blueprintFile';
+import { toJsonl, type TranscriptMessage } from '../core/chat/transcript';
 import { prepareFile, removeStaleTempFiles } from './blueprintFileWrites';
 import {
   BlueprintFileNotFoundError,

@@ -3,8 +3,8 @@
  * (CLI stderr, a VS Code notification): it names the file, field, value or
  * revision, and says what to do where there is something to do.
  */
-import type { BlueprintProblem } from '../core/blueprintFile';
-import { MAX_SLUG_LENGTH } from '../core/blueprint';
+import type { BlueprintProblem } from '../core/blueprint/blueprintFile';
+import { MAX_SLUG_LENGTH } from '../core/blueprint/blueprint';
 
 export class NotAGitRepositoryError extends Error {
   readonly code = 'ENOTGIT';

@@ -2,8 +2,8 @@
  * What a revision holds and how it is named: the tree entries, the message,
  * the transcript going in and coming out. Pure functions.
  */
-import { problemsFromZod } from '../core/blueprintFile';
-import { fromJsonl, TranscriptMessage } from '../core/transcript';
+import { problemsFromZod } from '../core/blueprint/blueprintFile';
+import { fromJsonl, TranscriptMessage } from '../core/chat/transcript';
 import { CorruptRevisionError } from './blueprintStoreErrors';
 import type { LogEntry, TreeEntry } from './gitPlumbing';
 

@@ -42,7 +42,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import * as os from 'node:os';
 import type { Database, SqlJsStatic, SqlValue } from 'sql.js';
-import type { TranscriptMessage } from '../core/transcript';
+import type { TranscriptMessage } from '../core/chat/transcript';
 import { pidAlive } from './fileLock';
 import { loadSqlJs } from './sqlJsLoader';
 import { StudioDbFiles } from './studioDbFiles';

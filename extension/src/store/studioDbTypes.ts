@@ -3,7 +3,7 @@
  * errors, and the rebuild source the extension backs with the git refs.
  */
 import type { SqlValue } from 'sql.js';
-import type { TranscriptMessage } from '../core/transcript';
+import type { TranscriptMessage } from '../core/chat/transcript';
 import type { OperationStatus } from './studioDbJournal';
 
 export type { OperationStatus } from './studioDbJournal';

@@ -6,11 +6,11 @@
  * blueprint schema.
  */
 import * as vscode from 'vscode';
-import { canBuild } from '../core/readiness';
+import { canBuild } from '../core/blueprint/readiness';
 import { BlueprintIndex } from './blueprints/blueprintIndex';
 import { HistoryService } from './blueprints/historyService';
 import { ChatService } from './chat/chatService';
-import { checkChatImage } from './chat/imageCheck';
+import { checkChatImage } from '../orchestration/chat/imageCheck';
 import type { ApiKeyStore } from './secrets';
 import type { EarlyStudioPanel } from './webviews/earlyStudioPanel';
 import { StudioPanel } from './webviews/studioPanel';

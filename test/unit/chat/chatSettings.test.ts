@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_MODEL } from '../../../extension/src/agents/models';
-import { normalizeSettings } from '../../../extension/src/vscode/chat/providerChoice';
+import { DEFAULT_MODEL } from '../../../extension/src/agents/providers/models';
+import { normalizeSettings } from '../../../extension/src/orchestration/chat/providerChoice';
 
 const manifest = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8'));
 const properties: Record<string, { default: unknown; markdownDescription?: string; enum?: string[] }> = manifest.contributes.configuration.properties;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { chooseProvider, NO_API_KEY, normalizeSettings, type ChoiceContext } from '../../../extension/src/vscode/chat/providerChoice';
+import { chooseProvider, NO_API_KEY, normalizeSettings, type ChoiceContext } from '../../../extension/src/orchestration/chat/providerChoice';
 
 const context: ChoiceContext = { apiKey: 'sk-ant-test-key-1234567890', workspaceRoot: '/ws', trusted: true, defaultModel: 'claude-default' };
 const settings = normalizeSettings({});

@@ -14,7 +14,7 @@ import {
   memorySymbols,
   validateMemory,
 } from '../../../extension/src/core/memory/memoryService';
-import { parseProjectSchema, PROJECT_SCHEMA_DIAGNOSTIC_CODES } from '../../../extension/src/core/projectSchema';
+import { parseProjectSchema, PROJECT_SCHEMA_DIAGNOSTIC_CODES } from '../../../extension/src/core/projectSchema/projectSchema';
 import type { OrchardDiagnostic, Range } from '../../../extension/src/core/validation/types';
 import { abs, workspace } from './memoryTestFs';
 

@@ -8,7 +8,7 @@ import {
   memoryKindOf,
   validateMemory,
 } from '../../../extension/src/core/memory/memoryService';
-import { parseProjectSchema } from '../../../extension/src/core/projectSchema';
+import { parseProjectSchema } from '../../../extension/src/core/projectSchema/projectSchema';
 import { abs, workspace } from './memoryTestFs';
 
 const KINDS: [string, string][] = [

@@ -3,7 +3,7 @@ import { homedir } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { validateMemory } from '../../../extension/src/core/memory/memoryService';
-import { DEFAULT_PROJECT_SCHEMA, parseProjectSchema } from '../../../extension/src/core/projectSchema';
+import { DEFAULT_PROJECT_SCHEMA, parseProjectSchema } from '../../../extension/src/core/projectSchema/projectSchema';
 import type { ValidationFs } from '../../../extension/src/core/validation/types';
 import { abs, workspace } from './memoryTestFs';
 

@@ -3,7 +3,7 @@
  * around it: memory tests never touch the disk (except to read this repository's
  * own CLAUDE.md on purpose).
  */
-import { DEFAULT_PROJECT_SCHEMA, type ProjectSchema } from '../../../extension/src/core/projectSchema';
+import { DEFAULT_PROJECT_SCHEMA, type ProjectSchema } from '../../../extension/src/core/projectSchema/projectSchema';
 import type { MemoryContext } from '../../../extension/src/core/memory/memoryService';
 import type { ValidationFs } from '../../../extension/src/core/validation/types';
 

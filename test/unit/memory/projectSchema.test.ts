@@ -5,7 +5,7 @@ import {
   parseProjectSchema,
   PROJECT_SCHEMA_DIAGNOSTIC_CODES,
   projectSchemaJsonSchema,
-} from '../../../extension/src/core/projectSchema';
+} from '../../../extension/src/core/projectSchema/projectSchema';
 import { MEMORY_KINDS } from '../../../extension/src/core/memory/memoryService';
 
 const PATH = '/projects/acme/.orchard/schema.yaml';

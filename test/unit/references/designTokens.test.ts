@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { Sections } from '../../../extension/src/core/blueprint';
-import { mergeDesignTokens, type DesignTokens } from '../../../extension/src/core/designTokens';
+import { Sections } from '../../../extension/src/core/blueprint/blueprint';
+import { mergeDesignTokens, type DesignTokens } from '../../../extension/src/core/design/designTokens';
 
 const emptySystem = () => Sections.parse({}).designSystem;
 

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { decodeBody } from '../../../extension/src/agents/references/bodyDecoding';
 import { MAX_DIGEST_CHARS, renderDigestText } from '../../../extension/src/agents/references/digestText';
-import { digestDesign, scanHtml } from '../../../extension/src/core/designDigest';
+import { digestDesign, scanHtml } from '../../../extension/src/core/design/designDigest';
 
 const fixture = (name: string) => readFileSync(join(__dirname, 'fixtures', name), 'utf8');
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { checkImageAttachment, sniffImageType } from '../../../extension/src/core/imageAttachment';
+import { checkImageAttachment, sniffImageType } from '../../../extension/src/core/chat/imageAttachment';
 import { MAX_IMAGE_BYTES } from '../../../extension/src/core/protocol';
 
 const PNG = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13];

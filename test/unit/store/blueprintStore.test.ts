@@ -1,9 +1,9 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { Blueprint } from '../../../extension/src/core/blueprint';
-import { serializeBlueprint } from '../../../extension/src/core/blueprintFile';
-import type { TranscriptMessage } from '../../../extension/src/core/transcript';
+import { Blueprint } from '../../../extension/src/core/blueprint/blueprint';
+import { serializeBlueprint } from '../../../extension/src/core/blueprint/blueprintFile';
+import type { TranscriptMessage } from '../../../extension/src/core/chat/transcript';
 import { BlueprintStore, revisionMessage } from '../../../extension/src/store/blueprintStore';
 import {
   BlueprintFileNotFoundError,

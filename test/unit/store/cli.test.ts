@@ -1,17 +1,19 @@
 /**
- * `orchard blueprint ...` end to end: the real bundle (dist/cli.js, built here
- * with the options esbuild.mjs uses) run with node in real repositories.
+ * `orchard blueprint ...` end to end: the real bundle (built here into a
+ * temporary folder with the options esbuild.mjs uses, so the developer's
+ * dist/cli.js is left alone) run with node in real repositories.
  * Every refused command line is checked to have changed nothing.
  */
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { bundleForNode } from '../../support/bundleNode.mjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { git, makeRepo, tempDir, tryGit, useIsolatedGit } from './gitFixture';
 
 const repoRoot = path.resolve(__dirname, '..', '..', '..');
-const cli = path.join(repoRoot, 'dist', 'cli.js');
+const cli = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'orchard-cli-')), 'cli.js');
 
 useIsolatedGit();
 
@@ -34,6 +36,7 @@ function state(dir: string, slug: string): string {
   return `${fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : '(no file)'}|${ref.ok ? ref.out.trim() : '(no ref)'}|${listing(dir)}|${listing(path.dirname(file))}`;
 }
 
+// Each case runs the CLI a dozen times as a new node process (~0.3 s each on a busy 2-core machine).
 describe('orchard CLI', () => {
   it('is a node script with a #! line and prints help', () => {
     expect(fs.readFileSync(cli, 'utf8').startsWith('#!/usr/bin/env node\n')).toBe(true);
@@ -88,7 +91,7 @@ describe('orchard CLI', () => {
     fs.rmSync(path.join(dir, '.orchard', 'blueprints', 'other.json'));
     expect(orchard(dir, 'blueprint', 'show', 'other')).toMatchObject({ code: 1, err: expect.stringMatching(/no blueprint file .*history has 1 revision \(show one with --rev 1\)/) });
     expect(JSON.parse(orchard(dir, 'blueprint', 'show', 'other', '--rev', '1').out).summary).toBe('x');
-  });
+  }, 30_000);
 
   it('refuses bad input with a message naming it, and changes nothing', () => {
     const dir = makeRepo();
@@ -123,7 +126,7 @@ describe('orchard CLI', () => {
     // An invalid file that would have been a new blueprint leaves no file and no ref.
     expect(orchard(dir, 'blueprint', 'save', 'bad.json').code).toBe(1);
     expect(state(dir, 'bad')).toBe(`(no file)|(no ref)|${fs.readdirSync(dir).sort().join(',')}|todo.json`);
-  });
+  }, 30_000);
 
   it('outside a repository: save writes the file, history says to run git init', () => {
     const dir = tempDir('orchard-cli-nogit-');

@@ -7,7 +7,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { parseBlueprintText } from '../../../extension/src/core/blueprintFile';
+import { parseBlueprintText } from '../../../extension/src/core/blueprint/blueprintFile';
 import { BlueprintStore } from '../../../extension/src/store/blueprintStore';
 import { bundle, git, makeRepo, tempDir, tryGit, useIsolatedGit } from './gitFixture';
 

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { Blueprint } from '../../../extension/src/core/blueprint';
+import { Blueprint } from '../../../extension/src/core/blueprint/blueprint';
 import { BlueprintStore } from '../../../extension/src/store/blueprintStore';
 import { blueprintsFromRefs, recordRevision } from '../../../extension/src/store/blueprintIndexSync';
 import { StudioDb } from '../../../extension/src/store/studioDb';

@@ -4,7 +4,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { projectSchemaJsonSchema } from '../../../extension/src/core/projectSchema';
+import { projectSchemaJsonSchema } from '../../../extension/src/core/projectSchema/projectSchema';
 import { treeJsonSchema } from '../../../extension/src/core/trees/treeSchema';
 
 const published = (name: string) => readFileSync(new URL(`../../../schemas/${name}`, import.meta.url), 'utf8');

@@ -3,8 +3,8 @@
  * section holds, and why the Build button is not offered. Kept pure so the
  * wording can be tested without rendering.
  */
-import type { Blueprint, SectionKey } from '../../../extension/src/core/blueprint';
-import { canBuild, readinessProblems } from '../../../extension/src/core/readiness';
+import type { Blueprint, SectionKey } from '../../../extension/src/core/blueprint/blueprint';
+import { canBuild, readinessProblems } from '../../../extension/src/core/blueprint/readiness';
 
 export function plural(count: number, one: string, many = `${one}s`): string {
   return `${count} ${count === 1 ? one : many}`;

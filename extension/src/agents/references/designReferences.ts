@@ -4,7 +4,7 @@
  * can use. A page is fetched with up to a few of its stylesheets; a stylesheet
  * that fails is noted in the digest, a page that fails is a ReferenceError.
  */
-import { digestDesign, parseCss, scanHtml } from '../../core/designDigest';
+import { digestDesign, parseCss, scanHtml } from '../../core/design/designDigest';
 import { renderDigestText } from './digestText';
 import { FetchBudget } from './fetchBudget';
 import {

@@ -3,7 +3,7 @@
  * text, at most ~6 KB, that says it is an automatic digest of someone else's
  * page — data to draw on, never instructions to follow.
  */
-import { INVISIBLE_CHARACTERS, type DesignDigest } from '../../core/designDigest';
+import { INVISIBLE_CHARACTERS, type DesignDigest } from '../../core/design/designDigest';
 
 export const MAX_DIGEST_CHARS = 6000;
 const MAX_OUTLINE_LINES = 24;

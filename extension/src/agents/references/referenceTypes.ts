@@ -3,9 +3,9 @@
  * (a digest) and how it fails (a ReferenceError with a reason a caller can
  * branch on and a message a user can read).
  */
-import type { DesignTokens } from '../../core/designTokens';
+import type { DesignTokens } from '../../core/design/designTokens';
 
-export type { ColorToken, DesignTokens, SizeToken, TypographyToken } from '../../core/designTokens';
+export type { ColorToken, DesignTokens, SizeToken, TypographyToken } from '../../core/design/designTokens';
 
 /** What one fetched reference page gives the Architect. */
 export interface ReferenceDigest {

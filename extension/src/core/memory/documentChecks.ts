@@ -3,7 +3,7 @@
  * workspace files, required sections and line budgets from the workspace
  * schema, duplicate headings, and the `Last Updated` date of CURRENT_STATUS.md.
  */
-import type { ResolvedMemoryRule } from '../projectSchema';
+import type { ResolvedMemoryRule } from '../projectSchema/projectSchema';
 import type { OrchardDiagnostic, ValidationFs } from '../validation/types';
 import { lineRange } from './lineIndex';
 import { normalizeHeading, type Heading, type LinkRef, type MarkdownScan } from './markdownScan';

@@ -1,4 +1,4 @@
-import type { ProjectSchema } from '../projectSchema';
+import type { ProjectSchema } from '../projectSchema/projectSchema';
 import type { ValidationFs } from '../validation/types';
 
 /** What every memory feature needs besides the document: the workspace folder, its files and its schema. */

@@ -3,7 +3,7 @@
  * other files reached through `ctx.fs` only. Pure and synchronous, so the
  * language server and `orchard validate` give the same answers.
  */
-import { memoryRuleFor, PROJECT_SCHEMA_PATH } from '../projectSchema';
+import { memoryRuleFor, PROJECT_SCHEMA_PATH } from '../projectSchema/projectSchema';
 import { compareDiagnostics, type OrchardDiagnostic } from '../validation/types';
 import {
   CURRENT_STATUS_PATH,

@@ -6,10 +6,10 @@
  * Pure: files come in as text and through a ValidationFs.
  */
 import picomatch from 'picomatch/posix';
-import { blueprintDiagnostics } from '../blueprintDiagnostics';
-import { BLUEPRINTS_DIR } from '../blueprintFile';
+import { blueprintDiagnostics } from '../blueprint/blueprintDiagnostics';
+import { BLUEPRINTS_DIR } from '../blueprint/blueprintFile';
 import { DEFAULT_MEMORY_GLOBS, DEFAULT_TREE_GLOBS, MEMORY_DIAGNOSTIC_CODES, memoryDependencies, validateMemory, type MemoryContext } from '../memory/memoryService';
-import { DEFAULT_PROJECT_SCHEMA, parseProjectSchema, PROJECT_SCHEMA_DIAGNOSTIC_CODES, PROJECT_SCHEMA_PATH, type ProjectSchema } from '../projectSchema';
+import { DEFAULT_PROJECT_SCHEMA, parseProjectSchema, PROJECT_SCHEMA_DIAGNOSTIC_CODES, PROJECT_SCHEMA_PATH, type ProjectSchema } from '../projectSchema/projectSchema';
 import { parseTree, TREE_DIAGNOSTIC_CODES, validateTree, type ParsedTree } from '../trees/treeService';
 import type { OrchardDiagnostic, Position, ValidationFs } from './types';
 

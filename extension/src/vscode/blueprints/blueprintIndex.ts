@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { blueprintEntry, BLUEPRINTS_DIR, slugOfFileName, type FileEntry } from '../../core/blueprintFile';
+import { blueprintEntry, BLUEPRINTS_DIR, slugOfFileName, type FileEntry } from '../../core/blueprint/blueprintFile';
 import { log } from '../log';
 
 /**

@@ -7,18 +7,18 @@
  */
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { DEFAULT_MODEL, estimateCostUsd } from '../../agents/models';
+import { DEFAULT_MODEL, estimateCostUsd } from '../../agents/providers/models';
 import type { HostToWebview, ImageAttachment } from '../../core/protocol';
-import type { TranscriptMessage } from '../../core/transcript';
+import type { TranscriptMessage } from '../../core/chat/transcript';
 import type { HistoryService } from '../blueprints/historyService';
 import { loadBundle } from '../lazyBundle';
 import { log } from '../log';
 import type { ApiKeyStore } from '../secrets';
-import { readAttachments, storeAttachments, type ArchitectImage, type ImageCheck } from './attachmentFiles';
-import { featureNameFrom, newMessageId, planRetry, toChatMessages, totalUsage } from './chatMessages';
+import { readAttachments, storeAttachments, type ArchitectImage, type ImageCheck } from '../../orchestration/chat/attachmentFiles';
+import { featureNameFrom, newMessageId, planRetry, toChatMessages, totalUsage } from '../../orchestration/chat/chatMessages';
 import { affectsChat, readApiKey, readChatSettings } from './chatSettings';
-import { ChatTurn, type AgentsModule } from './chatTurn';
-import { chooseProvider, type ProviderChoice } from './providerChoice';
+import { ChatTurn, type AgentsModule } from '../../orchestration/chat/chatTurn';
+import { chooseProvider, type ProviderChoice } from '../../orchestration/chat/providerChoice';
 
 /** One webview that shows chats: it receives every chat message and shows those of the blueprint it has open. */
 export interface ChatSurface {

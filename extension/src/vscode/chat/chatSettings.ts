@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import type { ApiKeyStore } from '../secrets';
-import { normalizeSettings, type ChatSettings } from './providerChoice';
+import { normalizeSettings, type ChatSettings } from '../../orchestration/chat/providerChoice';
 
 /**
  * The chat's settings as they are now, for one turn (a change applies to the

@@ -1,9 +1,9 @@
 import * as vscode from 'vscode';
-import type { FileEntry } from '../../core/blueprintFile';
+import type { FileEntry } from '../../core/blueprint/blueprintFile';
 import { parseWebviewMessage, type HostToWebview, type WebviewKind, type WebviewToHost } from '../../core/protocol';
 import type { BlueprintIndex } from '../blueprints/blueprintIndex';
 import type { HistoryService } from '../blueprints/historyService';
-import { REFERENCES_DIR } from '../chat/attachmentFiles';
+import { REFERENCES_DIR } from '../../orchestration/chat/attachmentFiles';
 import type { ChatService, ChatSurface } from '../chat/chatService';
 import { CommandId } from '../commands/commandIds';
 import { log } from '../log';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import * as z from 'zod/mini';
-import { runAgentLoop, ToolInputError, TurnFailedError, type AgentEvent, type AgentLoopOptions, type AgentTool } from '../../../../extension/src/agents/agentLoop';
-import { ProviderError } from '../../../../extension/src/agents/provider';
+import { runAgentLoop, ToolInputError, TurnFailedError, type AgentEvent, type AgentLoopOptions, type AgentTool } from '../../../../extension/src/agents/loop/agentLoop';
+import { ProviderError } from '../../../../extension/src/agents/providers/modelProvider';
 import { ScriptedProvider, text, toolCall, toolResults, type ScriptStep } from './scriptedProvider';
 
 interface Note {

@@ -2,9 +2,9 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { runArchitectTurn, type AgentEvent, type ArchitectTurnInput } from '../../../../extension/src/agents/architect';
-import { Blueprint } from '../../../../extension/src/core/blueprint';
-import { emptyDesignTokens } from '../../../../extension/src/core/designTokens';
+import { runArchitectTurn, type AgentEvent, type ArchitectTurnInput } from '../../../../extension/src/agents/architect/architect';
+import { Blueprint } from '../../../../extension/src/core/blueprint/blueprint';
+import { emptyDesignTokens } from '../../../../extension/src/core/design/designTokens';
 import { completeBlueprint } from './blueprintFixtures';
 import { ScriptedProvider, text, toolCall, toolResults, type ScriptStep } from './scriptedProvider';
 

@@ -7,9 +7,9 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { AnthropicProvider } from '../../../../extension/src/agents/anthropicProvider';
-import { runArchitectTurn, type AgentEvent } from '../../../../extension/src/agents/architect';
-import { Blueprint } from '../../../../extension/src/core/blueprint';
+import { AnthropicProvider } from '../../../../extension/src/agents/providers/anthropicProvider';
+import { runArchitectTurn, type AgentEvent } from '../../../../extension/src/agents/architect/architect';
+import { Blueprint } from '../../../../extension/src/core/blueprint/blueprint';
 import { startFakeAnthropic, type FakeAnthropic } from '../../../support/fakeAnthropic.mjs';
 
 let fake: FakeAnthropic;

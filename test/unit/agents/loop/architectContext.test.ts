@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { architectMessages, blueprintForModel, historyMessages } from '../../../../extension/src/agents/architectContext';
-import { Blueprint } from '../../../../extension/src/core/blueprint';
-import type { TranscriptMessage } from '../../../../extension/src/core/transcript';
+import { architectMessages, blueprintForModel, historyMessages } from '../../../../extension/src/agents/architect/architectContext';
+import { Blueprint } from '../../../../extension/src/core/blueprint/blueprint';
+import type { TranscriptMessage } from '../../../../extension/src/core/chat/transcript';
 
 const at = '2026-01-01T00:00:00Z';
 const msg = (role: 'user' | 'assistant', content: string, extra: Partial<TranscriptMessage> = {}): TranscriptMessage => ({ role, content, time: at, ...extra });

@@ -2,11 +2,11 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { runArchitectTurn } from '../../../../extension/src/agents/architect';
-import { recordReferences, takesAnyToken } from '../../../../extension/src/agents/architectReferences';
+import { runArchitectTurn } from '../../../../extension/src/agents/architect/architect';
+import { recordReferences, takesAnyToken } from '../../../../extension/src/agents/architect/architectReferences';
 import type { ReferenceDigest } from '../../../../extension/src/agents/references/referenceTypes';
-import { Blueprint } from '../../../../extension/src/core/blueprint';
-import { emptyDesignTokens, type DesignTokens } from '../../../../extension/src/core/designTokens';
+import { Blueprint } from '../../../../extension/src/core/blueprint/blueprint';
+import { emptyDesignTokens, type DesignTokens } from '../../../../extension/src/core/design/designTokens';
 import { completeBlueprint } from './blueprintFixtures';
 import { ScriptedProvider, text, toolCall } from './scriptedProvider';
 

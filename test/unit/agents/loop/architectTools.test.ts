@@ -1,9 +1,9 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { applyBlueprintUpdate, BlueprintDraft, updateBlueprintTool, type BlueprintUpdate } from '../../../../extension/src/agents/architectTools';
-import { toolSpec } from '../../../../extension/src/agents/tools';
-import { Blueprint, SECTION_KEYS } from '../../../../extension/src/core/blueprint';
-import { readinessProblems } from '../../../../extension/src/core/readiness';
+import { applyBlueprintUpdate, BlueprintDraft, updateBlueprintTool, type BlueprintUpdate } from '../../../../extension/src/agents/architect/architectTools';
+import { toolSpec } from '../../../../extension/src/agents/loop/tools';
+import { Blueprint, SECTION_KEYS } from '../../../../extension/src/core/blueprint/blueprint';
+import { readinessProblems } from '../../../../extension/src/core/blueprint/readiness';
 import { completeBlueprint } from './blueprintFixtures';
 
 describe('update_blueprint declaration', () => {

@@ -1,4 +1,4 @@
-import { Blueprint, type BlueprintInput } from '../../../../extension/src/core/blueprint';
+import { Blueprint, type BlueprintInput } from '../../../../extension/src/core/blueprint/blueprint';
 
 /** A blueprint that passes every readiness rule (optional sections empty); tests take one thing away at a time. */
 export function completeBlueprint(overrides: Partial<BlueprintInput> = {}): Blueprint {

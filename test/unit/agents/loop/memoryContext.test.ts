@@ -2,8 +2,8 @@ import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { readProjectMemory, renderProjectMemory, utf8Prefix } from '../../../../extension/src/agents/memoryContext';
-import { loadRolePrompt } from '../../../../extension/src/agents/prompts';
+import { readProjectMemory, renderProjectMemory, utf8Prefix } from '../../../../extension/src/agents/loop/projectMemoryPrompt';
+import { loadRolePrompt } from '../../../../extension/src/agents/loop/rolePrompts';
 
 let root: string;
 beforeEach(() => {

@@ -4,7 +4,7 @@
  * wire format is tested separately through the real Anthropic provider and the
  * fake server.
  */
-import { ProviderError, type ContentBlock, type ModelProvider, type ModelRequest, type ProviderEvent, type StopReason, type Usage } from '../../../../extension/src/agents/provider';
+import { ProviderError, type ContentBlock, type ModelProvider, type ModelRequest, type ProviderEvent, type StopReason, type Usage } from '../../../../extension/src/agents/providers/modelProvider';
 
 export interface ScriptedReply {
   content: ContentBlock[];

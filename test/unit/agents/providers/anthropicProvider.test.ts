@@ -5,8 +5,8 @@
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startFakeAnthropic, type FakeAnthropic } from '../../../support/fakeAnthropic.mjs';
-import { AnthropicProvider, MessageAssembler, type AnthropicProviderOptions } from '../../../../extension/src/agents/anthropicProvider';
-import { ProviderError, type ModelRequest, type ProviderEvent } from '../../../../extension/src/agents/provider';
+import { AnthropicProvider, MessageAssembler, type AnthropicProviderOptions } from '../../../../extension/src/agents/providers/anthropicProvider';
+import { ProviderError, type ModelRequest, type ProviderEvent } from '../../../../extension/src/agents/providers/modelProvider';
 
 const KEY = 'sk-ant-test-0123456789abcdef';
 let fake: FakeAnthropic;

@@ -8,10 +8,10 @@
 import { createServer, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { AnthropicProvider } from '../../../../extension/src/agents/anthropicProvider';
-import { runAgentLoop } from '../../../../extension/src/agents/agentLoop';
-import { ProviderError, type ModelRequest, type ProviderEvent } from '../../../../extension/src/agents/provider';
-import { StoppedReplyError } from '../../../../extension/src/agents/stoppedReply';
+import { AnthropicProvider } from '../../../../extension/src/agents/providers/anthropicProvider';
+import { runAgentLoop } from '../../../../extension/src/agents/loop/agentLoop';
+import { ProviderError, type ModelRequest, type ProviderEvent } from '../../../../extension/src/agents/providers/modelProvider';
+import { StoppedReplyError } from '../../../../extension/src/agents/providers/stoppedReply';
 
 const KEY = 'sk-ant-wire-test-0123456789';
 

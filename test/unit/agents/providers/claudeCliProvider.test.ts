@@ -7,9 +7,9 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { ClaudeCliProvider, extractToolCalls, FenceFilter, promptText } from '../../../../extension/src/agents/claudeCliProvider';
-import { createProvider } from '../../../../extension/src/agents/providers';
-import { ProviderError, type ModelRequest, type ProviderEvent } from '../../../../extension/src/agents/provider';
+import { ClaudeCliProvider, extractToolCalls, FenceFilter, promptText } from '../../../../extension/src/agents/providers/claudeCliProvider';
+import { createProvider } from '../../../../extension/src/agents/providers/createProvider';
+import { ProviderError, type ModelRequest, type ProviderEvent } from '../../../../extension/src/agents/providers/modelProvider';
 
 const fakeClaude = path.resolve(__dirname, '../../../support/fakeClaude.mjs');
 const workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'orchard-cli-'));

@@ -18,8 +18,8 @@ describe('lazy SDK', () => {
   it('is not required until the first stream', async () => {
     const entry = path.join(dir, 'entry.ts');
     fs.writeFileSync(entry, `
-      import { createProvider } from ${JSON.stringify(path.join(repoRoot, 'extension/src/agents/providers'))};
-      import { estimateCostUsd, DEFAULT_MODEL } from ${JSON.stringify(path.join(repoRoot, 'extension/src/agents/models'))};
+      import { createProvider } from ${JSON.stringify(path.join(repoRoot, 'extension/src/agents/providers/createProvider'))};
+      import { estimateCostUsd, DEFAULT_MODEL } from ${JSON.stringify(path.join(repoRoot, 'extension/src/agents/providers/models'))};
       import { startFakeAnthropic } from ${JSON.stringify(path.join(repoRoot, 'test/support/fakeAnthropic.mjs'))};
       const sdkLoaded = () => Object.keys(require.cache).some((file) => file.includes('@anthropic-ai'));
       (async () => {

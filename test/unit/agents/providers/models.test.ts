@@ -5,8 +5,8 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_MODEL, describeUsage, estimateCostUsd, formatTokens, KNOWN_MODELS, modelDeprecation } from '../../../../extension/src/agents/models';
-import type { Usage } from '../../../../extension/src/agents/provider';
+import { DEFAULT_MODEL, describeUsage, estimateCostUsd, formatTokens, KNOWN_MODELS, modelDeprecation } from '../../../../extension/src/agents/providers/models';
+import type { Usage } from '../../../../extension/src/agents/providers/modelProvider';
 
 const sdkMessages = path.resolve(__dirname, '../../../../node_modules/@anthropic-ai/sdk/resources/messages');
 
@@ -51,7 +51,7 @@ describe('models against the SDK', () => {
   });
 
   it('keeps the SDK out of models.ts, so showing a cost never loads it', () => {
-    const source = fs.readFileSync(path.resolve(__dirname, '../../../../extension/src/agents/models.ts'), 'utf8');
+    const source = fs.readFileSync(path.resolve(__dirname, '../../../../extension/src/agents/providers/models.ts'), 'utf8');
     expect(source).not.toMatch(/from '@anthropic-ai\/sdk/);
     expect(source).not.toMatch(/import\('@anthropic-ai\/sdk/);
   });

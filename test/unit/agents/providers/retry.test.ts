@@ -1,7 +1,7 @@
 /** Retry timing: the server's requested wait first, otherwise capped exponential backoff with jitter. */
 import { describe, expect, it } from 'vitest';
-import { backoffDelayMs, DEFAULT_RETRY_POLICY, describeDuration, isRetryableStatus, retryAfterMs, sleepUnlessAborted } from '../../../../extension/src/agents/retry';
-import { ProviderError } from '../../../../extension/src/agents/provider';
+import { backoffDelayMs, DEFAULT_RETRY_POLICY, describeDuration, isRetryableStatus, retryAfterMs, sleepUnlessAborted } from '../../../../extension/src/agents/providers/retry';
+import { ProviderError } from '../../../../extension/src/agents/providers/modelProvider';
 
 const headers = (entries: Record<string, string>) => new Headers(entries);
 

@@ -5,9 +5,9 @@
  */
 import * as fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { MessageAssembler, plainTextDelta, ReplyReader } from '../../../../extension/src/agents/anthropicStream';
-import { ProviderError, type ProviderEvent } from '../../../../extension/src/agents/provider';
-import { SseDecoder, type SseEvent } from '../../../../extension/src/agents/sseReader';
+import { MessageAssembler, plainTextDelta, ReplyReader } from '../../../../extension/src/agents/providers/anthropicStream';
+import { ProviderError, type ProviderEvent } from '../../../../extension/src/agents/providers/modelProvider';
+import { SseDecoder, type SseEvent } from '../../../../extension/src/agents/providers/sseReader';
 
 function decodeAll(chunks: string[]): SseEvent[] {
   const decoder = new SseDecoder();

@@ -17,7 +17,7 @@ import type {
   RedactedThinkingBlockParam,
   ThinkingBlockParam,
 } from '@anthropic-ai/sdk/resources/messages';
-import { ProviderError, type ContentBlock, type ProviderEvent, type StopReason, type Usage } from './provider';
+import { ProviderError, type ContentBlock, type ProviderEvent, type StopReason, type Usage } from './modelProvider';
 import { SseDecoder, type SseEvent } from './sseReader';
 
 /** Makes the error a stream `error` event stands for (the SDK's APIError with no status). */

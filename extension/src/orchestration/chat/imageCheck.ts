@@ -1,4 +1,4 @@
-import { checkImageAttachment } from '../../core/imageAttachment';
+import { checkImageAttachment } from '../../core/chat/imageAttachment';
 
 /**
  * What is wrong with an image sent in chat, or undefined (core/imageAttachment:

@@ -9,17 +9,17 @@
  * and the surfaces, so the unit tests run a turn over a real store, the real
  * Architect and the fake Anthropic server.
  */
-import { estimateCostUsd, modelDeprecation } from '../../agents/models';
-import type { Blueprint } from '../../core/blueprint';
+import { estimateCostUsd, modelDeprecation } from '../../agents/providers/models';
+import type { Blueprint } from '../../core/blueprint/blueprint';
 import type { ChatMessageMsg, HostToWebview } from '../../core/protocol';
-import type { TranscriptMessage } from '../../core/transcript';
+import type { TranscriptMessage } from '../../core/chat/transcript';
 import type { ArchitectImage } from './attachmentFiles';
 import { newMessageId, toChatMessage, totalUsage } from './chatMessages';
 import type { ConversationStore } from './conversationStore';
 import { DeltaBatcher } from './deltaBatcher';
 import type { ProviderChoice } from './providerChoice';
 
-export type AgentsModule = typeof import('./agentsBundle');
+export type AgentsModule = typeof import('../../agents/agentsBundle');
 type TurnResult = Awaited<ReturnType<AgentsModule['runArchitectTurn']>>;
 type TurnEvent = Parameters<Parameters<AgentsModule['runArchitectTurn']>[0]['onEvent']>[0];
 

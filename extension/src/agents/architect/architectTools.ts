@@ -13,11 +13,11 @@
  * `readyToBuild` is the model's wish, granted only by the readiness rules.
  */
 import * as z from 'zod/mini';
-import '../core/zodLocale';
-import { Blueprint } from '../core/blueprint';
-import { problemsFromZod } from '../core/blueprintFile';
-import { readinessProblems, withComputedReadiness } from '../core/readiness';
-import { ToolInputError, type AgentTool } from './tools';
+import '../../core/zodLocale';
+import { Blueprint } from '../../core/blueprint/blueprint';
+import { problemsFromZod } from '../../core/blueprint/blueprintFile';
+import { readinessProblems, withComputedReadiness } from '../../core/blueprint/readiness';
+import { ToolInputError, type AgentTool } from '../loop/tools';
 
 export const UPDATE_BLUEPRINT_TOOL = 'update_blueprint';
 /** Rejected calls the model may repair before the turn fails (so three rejections end it). */

@@ -7,8 +7,8 @@
  * still valid: every field added since is optional.
  */
 import * as z from 'zod/mini';
-import './zodLocale';
-import { AttachmentRef } from './protocol';
+import '../zodLocale';
+import { AttachmentRef } from '../protocol';
 
 /** Tokens one assistant message cost (the turn's sum over its model requests). */
 export const TranscriptUsage = z.strictObject({

@@ -7,7 +7,7 @@
  * test/unit/agents/providers/models.test.ts reads both from the installed SDK and
  * fails when they drift apart, e.g. after an SDK upgrade.
  */
-import type { Usage } from './provider';
+import type { Usage } from './modelProvider';
 
 /** Every model id the SDK's `Model` type names, newest first as the SDK lists them. */
 export const KNOWN_MODELS: readonly string[] = [

@@ -4,6 +4,6 @@
  * service loads it through lazyBundle on the first chat/send, never at
  * activation or when a chat is only opened. No `vscode` import.
  */
-export { runArchitectTurn } from '../../agents/architect';
-export { createProvider } from '../../agents/providers';
-export { extractReferenceUrls, fetchReference } from '../../agents/references/designReferences';
+export { runArchitectTurn } from './architect/architect';
+export { createProvider } from './providers/createProvider';
+export { extractReferenceUrls, fetchReference } from './references/designReferences';

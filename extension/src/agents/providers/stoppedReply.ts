@@ -7,7 +7,7 @@
  * Kept apart from provider.ts so the loop can read it without knowing any
  * provider; a plain `aborted` ProviderError still means "nothing reported".
  */
-import { ProviderError, ZERO_USAGE, type Usage } from './provider';
+import { ProviderError, ZERO_USAGE, type Usage } from './modelProvider';
 
 export class StoppedReplyError extends ProviderError {
   constructor(readonly usage: Usage) {

@@ -7,7 +7,7 @@
  * empty so a minimal file (just a feature name) is already a valid draft.
  */
 import * as z from 'zod/mini';
-import './zodLocale';
+import '../zodLocale';
 
 export const SectionStatus = z.enum(['empty', 'partial', 'complete']);
 export type SectionStatus = z.infer<typeof SectionStatus>;

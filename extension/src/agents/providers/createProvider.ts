@@ -5,7 +5,7 @@
  */
 import { AnthropicProvider } from './anthropicProvider';
 import { ClaudeCliProvider } from './claudeCliProvider';
-import type { ModelProvider } from './provider';
+import type { ModelProvider } from './modelProvider';
 
 export type ProviderConfig =
   | { kind: 'anthropic'; apiKey: string; baseUrl?: string; model: string; timeoutMs?: number; maxRetries?: number }

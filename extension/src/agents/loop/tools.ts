@@ -4,8 +4,8 @@
  * call where it arrives, and an effect the workspace trust decides on.
  */
 import * as z from 'zod/mini';
-import type { ToolSpec } from './provider';
-import { problemsFromZod } from '../core/blueprintFile';
+import type { ToolSpec } from '../providers/modelProvider';
+import { problemsFromZod } from '../../core/blueprint/blueprintFile';
 
 /**
  * `read` tools only look; `write` tools change files (the blueprint included);

@@ -13,10 +13,10 @@
  * builds on them unread.
  * Pure and deterministic: same inputs, same blueprint.
  */
-import type { Blueprint } from '../core/blueprint';
-import { mergeDesignTokens, type DesignTokens } from '../core/designTokens';
+import type { Blueprint } from '../../core/blueprint/blueprint';
+import { mergeDesignTokens, type DesignTokens } from '../../core/design/designTokens';
 import type { ArchitectImage } from './architectContext';
-import type { ReferenceDigest } from './references/referenceTypes';
+import type { ReferenceDigest } from '../references/referenceTypes';
 
 type DesignSystem = Blueprint['sections']['designSystem'];
 

@@ -7,9 +7,9 @@
  */
 import { readFile } from 'node:fs/promises';
 import * as path from 'node:path';
-import type { Blueprint } from '../../core/blueprint';
-import { BLUEPRINTS_DIR, parseBlueprintText, type BlueprintParseResult } from '../../core/blueprintFile';
-import type { TranscriptMessage } from '../../core/transcript';
+import type { Blueprint } from '../../core/blueprint/blueprint';
+import { BLUEPRINTS_DIR, parseBlueprintText, type BlueprintParseResult } from '../../core/blueprint/blueprintFile';
+import type { TranscriptMessage } from '../../core/chat/transcript';
 import type { BlueprintStore, Revision, SaveResult } from '../../store/blueprintStore';
 import { appendMessages } from './chatMessages';
 import { readTranscriptFile, writeTranscriptFile } from './transcriptFile';

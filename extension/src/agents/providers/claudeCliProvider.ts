@@ -21,7 +21,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
-import { ProviderError, type ContentBlock, type ModelMessage, type ModelProvider, type ModelRequest, type ProviderEvent, type StopReason, type ToolSpec, type Usage } from './provider';
+import { ProviderError, type ContentBlock, type ModelMessage, type ModelProvider, type ModelRequest, type ProviderEvent, type StopReason, type ToolSpec, type Usage } from './modelProvider';
 import { abortedError } from './retry';
 
 export interface ClaudeCliProviderOptions {

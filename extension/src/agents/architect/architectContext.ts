@@ -7,11 +7,11 @@
  * turn, and in the system prompt it would invalidate the prompt cache of the
  * role prompt and project memory that come before it.
  */
-import type { Blueprint } from '../core/blueprint';
-import { readinessProblems } from '../core/readiness';
-import type { TranscriptMessage } from '../core/transcript';
-import type { ContentBlock, ImageMediaType, ModelMessage } from './provider';
-import type { ReferenceDigest } from './references/referenceTypes';
+import type { Blueprint } from '../../core/blueprint/blueprint';
+import { readinessProblems } from '../../core/blueprint/readiness';
+import type { TranscriptMessage } from '../../core/chat/transcript';
+import type { ContentBlock, ImageMediaType, ModelMessage } from '../providers/modelProvider';
+import type { ReferenceDigest } from '../references/referenceTypes';
 
 export interface ArchitectImage {
   /** The stored copy's workspace-relative path, e.g. `.orchard/references/<slug>/mock-1.png`. */

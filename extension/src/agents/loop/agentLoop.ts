@@ -8,8 +8,8 @@
  * `is_error` results so it can repair the call. Only a tool's `maxRetries`, a
  * TurnFailedError, the bounds or a provider failure end it early.
  */
-import { addUsage, ProviderError, ZERO_USAGE, type ContentBlock, type ModelMessage, type ModelProvider, type SystemBlock, type Usage } from './provider';
-import { usageBeforeStop } from './stoppedReply';
+import { addUsage, ProviderError, ZERO_USAGE, type ContentBlock, type ModelMessage, type ModelProvider, type SystemBlock, type Usage } from '../providers/modelProvider';
+import { usageBeforeStop } from '../providers/stoppedReply';
 import { checkToolInput, toolAllowed, toolSpec, ToolInputError, TurnFailedError, type AgentTool } from './tools';
 
 export { toolSpec, ToolInputError, TurnFailedError, type AgentTool, type ToolContext, type ToolEffect } from './tools';

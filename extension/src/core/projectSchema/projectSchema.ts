@@ -14,9 +14,9 @@ export {
   type MemoryRule,
   type ProjectSchema,
   type ResolvedMemoryRule,
-} from './projectSchema/schemaModel';
-export { ProjectSchemaFile, projectSchemaJsonSchema } from './projectSchema/schemaFormat';
-export { parseProjectSchema } from './projectSchema/schemaFileReader';
+} from './schemaModel';
+export { ProjectSchemaFile, projectSchemaJsonSchema } from './schemaFormat';
+export { parseProjectSchema } from './schemaFileReader';
 
 /** Every code `parseProjectSchema` emits -> its one-line meaning (listed in CLAUDE.md). */
 export const PROJECT_SCHEMA_DIAGNOSTIC_CODES: Record<string, string> = {

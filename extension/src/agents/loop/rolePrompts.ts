@@ -30,12 +30,12 @@ export interface RolePromptOptions {
 }
 
 /**
- * `dist/*.js` bundles sit one level below the extension root, the sources
- * (`extension/src/agents/`) three; the first folder holding the prompt wins.
+ * `dist/*.js` bundles sit one level below the extension root, this source
+ * file (`extension/src/agents/loop/`) four; the first folder holding the prompt wins.
  */
 export function defaultPromptsDir(role = 'architect'): string {
   const here = typeof __dirname === 'string' ? __dirname : process.cwd();
-  const candidates = [path.resolve(here, '..', 'prompts'), path.resolve(here, '..', '..', '..', 'prompts')];
+  const candidates = [path.resolve(here, '..', 'prompts'), path.resolve(here, '..', '..', '..', '..', 'prompts')];
   return candidates.find((dir) => existsSync(path.join(dir, `${role}.md`))) ?? candidates[0]!;
 }
 

@@ -8,9 +8,9 @@
  */
 import { promises as fsp } from 'node:fs';
 import * as path from 'node:path';
-import { isValidSlug } from '../../core/blueprint';
+import { isValidSlug } from '../../core/blueprint/blueprint';
 import type { ImageAttachment } from '../../core/protocol';
-import type { TranscriptAttachment as AttachmentRef } from '../../core/transcript';
+import type { TranscriptAttachment as AttachmentRef } from '../../core/chat/transcript';
 
 export const REFERENCES_DIR = '.orchard/references';
 

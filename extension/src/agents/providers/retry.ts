@@ -6,7 +6,7 @@
  * The providers do their own retries (the SDK's are off) so every wait is
  * announced to the chat as a `retrying` event.
  */
-import { ProviderError } from './provider';
+import { ProviderError } from './modelProvider';
 
 export interface RetryPolicy {
   /** Attempts in all, the first included. */

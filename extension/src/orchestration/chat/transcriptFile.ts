@@ -7,8 +7,8 @@
  */
 import { mkdir, readFile } from 'node:fs/promises';
 import * as path from 'node:path';
-import { isValidSlug } from '../../core/blueprint';
-import { fromJsonl, toJsonl, type TranscriptMessage } from '../../core/transcript';
+import { isValidSlug } from '../../core/blueprint/blueprint';
+import { fromJsonl, toJsonl, type TranscriptMessage } from '../../core/chat/transcript';
 import { writeFileAtomic } from '../../store/atomicFile';
 
 export function transcriptFilePath(storageDir: string, slug: string): string {

@@ -36,7 +36,7 @@ import type {
   Tool,
 } from '@anthropic-ai/sdk/resources/messages';
 import { asInputObject, MessageAssembler, ReplyReader } from './anthropicStream';
-import { ProviderError, type ContentBlock, type ModelMessage, type ModelProvider, type ModelRequest, type ProviderEvent, type SystemBlock } from './provider';
+import { ProviderError, type ContentBlock, type ModelMessage, type ModelProvider, type ModelRequest, type ProviderEvent, type SystemBlock } from './modelProvider';
 import {
   abortedError,
   backoffDelayMs,

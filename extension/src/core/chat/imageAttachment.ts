@@ -4,7 +4,7 @@
  * the type it claims — the model API rejects a mislabelled image, and a file
  * renamed to .png is not an image at all. Messages name the file.
  */
-import { IMAGE_MEDIA_TYPES, MAX_IMAGE_BYTES } from './protocol';
+import { IMAGE_MEDIA_TYPES, MAX_IMAGE_BYTES } from '../protocol';
 
 export type ImageMediaType = (typeof IMAGE_MEDIA_TYPES)[number];
 

@@ -3,7 +3,7 @@
  * reference page's CSS usage statistics, and how they join a blueprint's
  * design system without overwriting what the Architect or the user wrote.
  */
-import type { Sections } from './blueprint';
+import type { Sections } from '../blueprint/blueprint';
 import type { ColorUse, CountedValue, DesignStats, FontRole, FontUse } from './designDigest';
 
 type DesignSystem = Sections['designSystem'];

@@ -11,20 +11,20 @@
  * Architect had already updated: every accepted update is whole and valid,
  * and the caller decides whether to keep it.
  */
-import type { Blueprint } from '../core/blueprint';
-import { serializeBlueprint } from '../core/blueprintFile';
-import { withComputedReadiness } from '../core/readiness';
-import type { TranscriptMessage } from '../core/transcript';
-import { runAgentLoop, type AgentEvent } from './agentLoop';
+import type { Blueprint } from '../../core/blueprint/blueprint';
+import { serializeBlueprint } from '../../core/blueprint/blueprintFile';
+import { withComputedReadiness } from '../../core/blueprint/readiness';
+import type { TranscriptMessage } from '../../core/chat/transcript';
+import { runAgentLoop, type AgentEvent } from '../loop/agentLoop';
 import { architectMessages, type ArchitectImage } from './architectContext';
 import { recordReferences } from './architectReferences';
 import { BlueprintDraft, updateBlueprintTool } from './architectTools';
-import { DEFAULT_MEMORY_LIMITS, readProjectMemory, renderProjectMemory, type MemoryLimits } from './memoryContext';
-import { loadRolePrompt } from './prompts';
-import { ZERO_USAGE, type ModelProvider, type SystemBlock, type Usage } from './provider';
-import type { ReferenceDigest } from './references/referenceTypes';
+import { DEFAULT_MEMORY_LIMITS, readProjectMemory, renderProjectMemory, type MemoryLimits } from '../loop/projectMemoryPrompt';
+import { loadRolePrompt } from '../loop/rolePrompts';
+import { ZERO_USAGE, type ModelProvider, type SystemBlock, type Usage } from '../providers/modelProvider';
+import type { ReferenceDigest } from '../references/referenceTypes';
 
-export type { AgentEvent } from './agentLoop';
+export type { AgentEvent } from '../loop/agentLoop';
 export type { ArchitectImage } from './architectContext';
 
 /** Model requests per turn: a few updates with repairs and a final answer fit well within it. */
