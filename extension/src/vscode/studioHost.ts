@@ -8,7 +8,7 @@
 import * as vscode from 'vscode';
 import { canBuild } from '../core/blueprint/readiness';
 import { BlueprintIndex } from './blueprints/blueprintIndex';
-import { HistoryService } from './blueprints/historyService';
+import { FolderServices } from './blueprints/folderServices';
 import { ChatService } from './chat/chatService';
 import { checkChatImage } from '../orchestration/chat/imageCheck';
 import type { ApiKeyStore } from './secrets';
@@ -20,7 +20,7 @@ import { WebviewSession, type SessionServices } from './webviews/webviewSession'
 export class StudioHost implements vscode.Disposable {
   private readonly services: SessionServices;
 
-  private history: HistoryService | undefined;
+  private folderServices: FolderServices | undefined;
   private readonly chat: ChatService;
 
   constructor(
@@ -31,21 +31,21 @@ export class StudioHost implements vscode.Disposable {
     const index = new BlueprintIndex();
     const host = this;
     // Follows the first workspace folder, which can change while the window lives.
-    const history = (): HistoryService | undefined => {
+    const folderServices = (): FolderServices | undefined => {
       const folder = index.folder;
       if (!folder) return undefined;
-      if (host.history?.folder !== folder) {
-        void host.history?.dispose();
-        host.history = new HistoryService(folder, index, storageUri);
+      if (host.folderServices?.folder !== folder) {
+        void host.folderServices?.dispose();
+        host.folderServices = new FolderServices(folder, index, storageUri);
       }
-      return host.history;
+      return host.folderServices;
     };
-    this.chat = new ChatService({ extensionUri, apiKeys, history, checkImage: checkChatImage });
+    this.chat = new ChatService({ extensionUri, apiKeys, folder: folderServices, checkImage: checkChatImage });
     this.services = {
       index,
       apiKeys,
-      get history() {
-        return history();
+      get blueprints() {
+        return folderServices()?.blueprints;
       },
       chat: this.chat,
     };
@@ -78,8 +78,8 @@ export class StudioHost implements vscode.Disposable {
   }
 
   async newBlueprint(): Promise<void> {
-    const history = this.services.history;
-    if (!history) {
+    const blueprints = this.services.blueprints;
+    if (!blueprints) {
       void vscode.window.showInformationMessage('Open a folder first: Orchard keeps blueprints in its .orchard/blueprints folder.');
       return;
     }
@@ -96,7 +96,7 @@ export class StudioHost implements vscode.Disposable {
       validateInput: (v) => (v.length > 2000 ? 'At most 2000 characters.' : undefined),
     });
     if (summary === undefined) return;
-    const slug = await history.create(featureName.trim(), summary.trim());
+    const slug = await blueprints.create(featureName.trim(), summary.trim());
     this.openStudio(slug);
   }
 
@@ -151,8 +151,8 @@ export class StudioHost implements vscode.Disposable {
     await this.chat.close();
     StudioPanel.disposeCurrent();
     this.services.index.dispose();
-    const history = this.history;
-    this.history = undefined;
-    await history?.dispose();
+    const folderServices = this.folderServices;
+    this.folderServices = undefined;
+    await folderServices?.dispose();
   }
 }

@@ -3,14 +3,14 @@
  * streamed to every open surface (the sidebar view and the Studio show the
  * same conversation), Stop through the turn's AbortController, Retry of the
  * last user message. Conversations come from the blueprint's newest revision
- * (see HistoryService.transcript), so a reload restores them.
+ * (see ConversationStore.transcript), so a reload restores them.
  */
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { DEFAULT_MODEL, estimateCostUsd } from '../../agents/providers/models';
 import type { HostToWebview, ImageAttachment } from '../../core/protocol';
 import type { TranscriptMessage } from '../../core/chat/transcript';
-import type { HistoryService } from '../blueprints/historyService';
+import type { FolderServices } from '../blueprints/folderServices';
 import { loadBundle } from '../lazyBundle';
 import { log } from '../log';
 import type { ApiKeyStore } from '../secrets';
@@ -28,8 +28,8 @@ export interface ChatSurface {
 export interface ChatServiceDeps {
   extensionUri: vscode.Uri;
   apiKeys: ApiKeyStore;
-  /** Undefined when no folder is open. */
-  history(): HistoryService | undefined;
+  /** The open folder's blueprints and conversations; undefined when no folder is open. */
+  folder(): FolderServices | undefined;
   checkImage: ImageCheck;
 }
 
@@ -69,14 +69,14 @@ export class ChatService implements vscode.Disposable {
 
   /** Sends a blueprint's conversation to one surface, and the running turn's progress when there is one. */
   async open(surface: ChatSurface, slug: string): Promise<void> {
-    const history = this.deps.history();
-    if (!history) return;
+    const folder = this.deps.folder();
+    if (!folder) return;
     this.opened.set(surface, slug);
     let messages: TranscriptMessage[] = [];
     let provider: ProviderChoice | undefined;
     for (let attempt = 1; ; attempt++) {
       const ended = this.endedTurns.get(slug) ?? 0;
-      [messages, provider] = await Promise.all([history.conversations.transcript(slug), this.providerChoice(history)]);
+      [messages, provider] = await Promise.all([folder.conversations.transcript(slug), this.providerChoice(folder)]);
       // A turn that ended while we read has saved messages the read may have missed, and its
       // end went out before this transcript would: read again.
       if ((this.endedTurns.get(slug) ?? 0) === ended || attempt >= 3) break;
@@ -102,8 +102,8 @@ export class ChatService implements vscode.Disposable {
 
   /** A new message; `slug: null` starts a new blueprint named after its first line. */
   async send(surface: ChatSurface, slug: string | null, text: string, attachments: readonly ImageAttachment[]): Promise<void> {
-    const history = this.deps.history();
-    if (!history) return this.tell(surface, 'error', 'Open a folder first: the Architect keeps blueprints in its .orchard/blueprints folder.');
+    const folder = this.deps.folder();
+    if (!folder) return this.tell(surface, 'error', 'Open a folder first: the Architect keeps blueprints in its .orchard/blueprints folder.');
     if (text.trim() === '' && attachments.length === 0) return this.tell(surface, 'error', 'Type a message (or attach an image) for the Architect.');
     if (slug !== null && this.turns.has(slug)) return this.tell(surface, 'error', 'The Architect is still answering in this blueprint: wait for it, or press Stop.');
     // Check the images before anything is created, so a bad one leaves no new blueprint behind.
@@ -115,12 +115,12 @@ export class ChatService implements vscode.Disposable {
     let target = slug;
     try {
       if (target === null) {
-        target = await history.create(featureNameFrom(text), '');
+        target = await folder.blueprints.create(featureNameFrom(text), '');
         this.turns.set(target, 'starting');
         await surface.post({ type: 'blueprint/reveal', slug: target });
       }
-      const stored = await storeAttachments(history.folder.uri.fsPath, target, attachments, this.deps.checkImage);
-      const earlier = slug === null ? [] : await history.conversations.transcript(target);
+      const stored = await storeAttachments(folder.folder.uri.fsPath, target, attachments, this.deps.checkImage);
+      const earlier = slug === null ? [] : await folder.conversations.transcript(target);
       const user: TranscriptMessage = {
         id: newMessageId('u'),
         role: 'user',
@@ -128,7 +128,7 @@ export class ChatService implements vscode.Disposable {
         time: new Date().toISOString(),
         ...(stored.refs.length > 0 ? { attachments: stored.refs } : {}),
       };
-      await this.start(surface, history, target, earlier, user, true, stored.images);
+      await this.start(surface, folder, target, earlier, user, true, stored.images);
     } catch (error) {
       if (target !== null && this.turns.get(target) === 'starting') this.turns.delete(target);
       throw error;
@@ -137,18 +137,18 @@ export class ChatService implements vscode.Disposable {
 
   /** Runs the last user message again: as it is after a failure, as a new message after a reply. */
   async retry(surface: ChatSurface, slug: string): Promise<void> {
-    const history = this.deps.history();
-    if (!history) return;
+    const folder = this.deps.folder();
+    if (!folder) return;
     if (this.turns.has(slug)) return this.tell(surface, 'error', 'The Architect is still answering in this blueprint.');
     this.turns.set(slug, 'starting');
     try {
-      const plan = planRetry(await history.conversations.transcript(slug));
+      const plan = planRetry(await folder.conversations.transcript(slug));
       if (plan.kind === 'nothing') {
         this.turns.delete(slug);
         return this.tell(surface, 'info', plan.reason);
       }
-      const images = plan.user.attachments ? await readAttachments(history.folder.uri.fsPath, plan.user.attachments) : [];
-      await this.start(surface, history, slug, plan.history, plan.user, plan.kind === 'again', images);
+      const images = plan.user.attachments ? await readAttachments(folder.folder.uri.fsPath, plan.user.attachments) : [];
+      await this.start(surface, folder, slug, plan.history, plan.user, plan.kind === 'again', images);
     } catch (error) {
       if (this.turns.get(slug) === 'starting') this.turns.delete(slug);
       throw error;
@@ -165,7 +165,7 @@ export class ChatService implements vscode.Disposable {
 
   private async start(
     surface: ChatSurface,
-    history: HistoryService,
+    folder: FolderServices,
     slug: string,
     earlier: TranscriptMessage[],
     user: TranscriptMessage,
@@ -173,15 +173,15 @@ export class ChatService implements vscode.Disposable {
     images: ArchitectImage[],
   ): Promise<void> {
     const trusted = vscode.workspace.isTrusted;
-    const settings = readChatSettings(history.folder.uri);
+    const settings = readChatSettings(folder.folder.uri);
     const turn = new ChatTurn({
       slug,
-      conversations: history.conversations,
+      conversations: folder.conversations,
       earlier,
       user,
       userIsNew,
       images,
-      provider: await this.providerChoice(history),
+      provider: await this.providerChoice(folder),
       budgetTokens: settings.budgetTokens,
       trusted,
       promptsDir: path.join(this.deps.extensionUri.fsPath, 'prompts'),
@@ -209,10 +209,10 @@ export class ChatService implements vscode.Disposable {
     this.running.add(done);
   }
 
-  private async providerChoice(history: HistoryService): Promise<ProviderChoice> {
-    return chooseProvider(readChatSettings(history.folder.uri), {
+  private async providerChoice(folder: FolderServices): Promise<ProviderChoice> {
+    return chooseProvider(readChatSettings(folder.folder.uri), {
       apiKey: await readApiKey(this.deps.apiKeys),
-      workspaceRoot: history.folder.uri.fsPath,
+      workspaceRoot: folder.folder.uri.fsPath,
       trusted: vscode.workspace.isTrusted,
       defaultModel: DEFAULT_MODEL,
     });

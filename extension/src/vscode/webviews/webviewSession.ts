@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import type { FileEntry } from '../../core/blueprint/blueprintFile';
 import { parseWebviewMessage, type HostToWebview, type WebviewKind, type WebviewToHost } from '../../core/protocol';
 import type { BlueprintIndex } from '../blueprints/blueprintIndex';
-import type { HistoryService } from '../blueprints/historyService';
+import type { BlueprintWorkspace } from '../../orchestration/blueprints/blueprintWorkspace';
 import { REFERENCES_DIR } from '../../orchestration/chat/attachmentFiles';
 import type { ChatService, ChatSurface } from '../chat/chatService';
 import { CommandId } from '../commands/commandIds';
@@ -12,8 +12,8 @@ import type { ApiKeyStore } from '../secrets';
 export interface SessionServices {
   readonly index: BlueprintIndex;
   readonly apiKeys: ApiKeyStore;
-  /** Undefined when no folder is open. */
-  readonly history: HistoryService | undefined;
+  /** The open folder's blueprint use cases; undefined when no folder is open. */
+  readonly blueprints: BlueprintWorkspace | undefined;
   readonly chat: ChatService;
 }
 
@@ -84,12 +84,12 @@ export class WebviewSession implements vscode.Disposable {
         await this.sendSnapshot(await this.services.index.list());
         return;
       case 'blueprint/create': {
-        const history = this.services.history;
-        if (!history) {
+        const blueprints = this.services.blueprints;
+        if (!blueprints) {
           await this.post({ type: 'notice', level: 'error', text: 'Open a folder first: blueprints are saved in its .orchard/blueprints folder.' });
           return;
         }
-        const slug = await history.create(message.featureName, message.summary);
+        const slug = await blueprints.create(message.featureName, message.summary);
         await this.post({ type: 'blueprint/reveal', slug });
         await this.post({ type: 'notice', level: 'info', text: `Created .orchard/blueprints/${slug}.json` });
         return;
@@ -115,24 +115,25 @@ export class WebviewSession implements vscode.Disposable {
         await this.sendHistory(message.slug);
         return;
       case 'history/compare': {
-        const history = this.knownHistory(message.slug);
-        if (!history) return;
-        const { text, sectionsChanged } = await history.compare(message.slug, message.revA, message.revB);
+        const blueprints = this.knownBlueprints(message.slug);
+        if (!blueprints) return;
+        const { text, sectionsChanged } = await blueprints.compare(message.slug, message.revA, message.revB);
         await this.post({ type: 'history/diff', slug: message.slug, revA: message.revA, revB: message.revB, text, sectionsChanged });
         return;
       }
       case 'history/restore': {
-        const history = this.knownHistory(message.slug);
-        if (history && (await history.restore(message.slug, message.rev))) {
+        const blueprints = this.knownBlueprints(message.slug);
+        if (blueprints && (await confirmRestore(message.slug, message.rev))) {
+          await blueprints.restore(message.slug, message.rev);
           await this.sendHistory(message.slug);
           await this.post({ type: 'notice', level: 'info', text: `Restored r${message.rev}; recorded as a new revision.` });
         }
         return;
       }
       case 'revision/save': {
-        const history = this.knownHistory(message.slug);
-        if (!history) return;
-        await history.saveRevision(message.slug);
+        const blueprints = this.knownBlueprints(message.slug);
+        if (!blueprints) return;
+        await blueprints.saveRevision(message.slug);
         await this.sendHistory(message.slug);
         await this.post({ type: 'notice', level: 'info', text: 'Saved as a new revision.' });
         return;
@@ -154,9 +155,9 @@ export class WebviewSession implements vscode.Disposable {
         if (await this.knownChatSlug(message.slug)) await this.services.chat.retry(this.surface, message.slug);
         return;
       case 'git/init': {
-        const history = this.knownHistory(message.slug);
-        if (!history) return;
-        await history.gitInit();
+        const blueprints = this.knownBlueprints(message.slug);
+        if (!blueprints) return;
+        await blueprints.initRepository();
         await this.sendHistory(message.slug);
         await this.post({ type: 'notice', level: 'info', text: 'This folder is now a git repository: blueprint revisions are recorded.' });
         return;
@@ -164,14 +165,14 @@ export class WebviewSession implements vscode.Disposable {
     }
   }
 
-  private knownHistory(slug: string): HistoryService | undefined {
-    return this.knownUri(slug) ? this.services.history : undefined;
+  private knownBlueprints(slug: string): BlueprintWorkspace | undefined {
+    return this.knownUri(slug) ? this.services.blueprints : undefined;
   }
 
   private async sendHistory(slug: string): Promise<void> {
-    const history = this.knownHistory(slug);
-    if (!history) return;
-    await this.post({ type: 'history/result', slug, history: await history.history(slug) });
+    const blueprints = this.knownBlueprints(slug);
+    if (!blueprints) return;
+    await this.post({ type: 'history/result', slug, history: await blueprints.history(slug) });
   }
 
   /**
@@ -228,4 +229,14 @@ export class WebviewSession implements vscode.Disposable {
     this.disposed = true;
     for (const d of this.disposables) d.dispose();
   }
+}
+
+/** Asks before a restore: the file is replaced, nothing is lost. */
+async function confirmRestore(slug: string, rev: number): Promise<boolean> {
+  const choice = await vscode.window.showWarningMessage(
+    `Restore revision r${rev} of "${slug}"?`,
+    { modal: true, detail: `The blueprint file is replaced by r${rev}. The conversation continues. Nothing is lost: the current version stays in the history, and the restore is recorded as a new revision.` },
+    'Restore',
+  );
+  return choice === 'Restore';
 }
