@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { digestDesign, parseCss, scanHtml } from '../../../extension/src/core/design/designDigest';
-import { cssColorsIn } from '../../../extension/src/core/design/designTokens';
+import { cssColorsIn } from '../../../extension/src/core/design/cssColors';
 
 const fixture = (name: string) => readFileSync(join(__dirname, 'fixtures', name), 'utf8');
 const pricingHtml = fixture('pricing.html');

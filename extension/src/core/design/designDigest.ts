@@ -5,13 +5,14 @@
  * tag scanner and a small CSS block scanner, no DOM, so any HTML that a
  * browser would show gives something, and nothing in it can run.
  */
-import { chooseDesignTokens, type DesignTokens } from './designTokens';
+import { chooseDesignTokens } from './designTokens';
 import { parseCss, parseDeclarations } from './cssScan';
-import { collectStats, type DesignStats } from './designStats';
+import { collectStats } from './designStats';
+import type { DesignStats, DesignTokens } from './designTypes';
 
-// Callers and `designTokens.ts` import the CSS scanner and the statistics' types from here.
+// Callers import the CSS scanner and the statistics' types from here.
 export { parseCss, parseDeclarations, unquote, type CssDeclaration, type CssRule, type ParsedCss } from './cssScan';
-export type { ColorContext, ColorUse, CountedValue, CustomProperty, DesignStats, FontRole, FontUse } from './designStats';
+export type { ColorContext, ColorUse, CountedValue, CustomProperty, DesignStats, FontRole, FontUse } from './designTypes';
 
 export interface Heading {
   level: 1 | 2 | 3;

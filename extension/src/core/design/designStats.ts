@@ -2,56 +2,12 @@
  * Usage statistics of a page's CSS: which colours, fonts, sizes, weights,
  * spacing and radius values it uses and how often, by context (text,
  * background, border) and by role (heading, body, mono). The design tokens
- * are chosen from these counts (`designTokens.ts`).
+ * are chosen from these counts (`designTokens.ts`); their shapes are in
+ * `designTypes.ts`.
  */
-import { cssColorsIn } from './designTokens';
+import { cssColorsIn } from './cssColors';
 import { unquote, type CssRule } from './cssScan';
-
-/** Where a colour is used: `text` is `color`, `background` any background, `border` borders and outlines. */
-export type ColorContext = 'text' | 'background' | 'border' | 'other';
-export type FontRole = 'heading' | 'body' | 'mono' | 'other';
-
-export interface ColorUse {
-  /** Normalized: `#rrggbb`, `#rrggbbaa`, `rgba(r, g, b, a)` for translucent rgb/hsl, other colour spaces as written. */
-  value: string;
-  count: number;
-  contexts: Record<ColorContext, number>;
-  /** Uses in rules for `html`, `body` or `:root` — the page's own background and text. */
-  pageContexts: Record<ColorContext, number>;
-  /** Custom properties whose value is this colour (`--brand-blue`). */
-  propertyNames: string[];
-}
-
-export interface FontUse {
-  /** The stack as written, quotes removed: `Inter, system-ui, sans-serif`. */
-  family: string;
-  count: number;
-  roles: Record<FontRole, number>;
-}
-
-export interface CountedValue {
-  value: string;
-  count: number;
-}
-
-export interface CustomProperty {
-  name: string;
-  value: string;
-  /** `var(--name)` uses in the page's CSS. */
-  uses: number;
-}
-
-export interface DesignStats {
-  colors: ColorUse[];
-  fonts: FontUse[];
-  fontSizes: Record<FontRole, CountedValue[]>;
-  fontWeights: Record<FontRole, CountedValue[]>;
-  spacing: CountedValue[];
-  radius: CountedValue[];
-  customProperties: CustomProperty[];
-  /** Families declared by `@font-face`. */
-  webFonts: string[];
-}
+import type { ColorContext, ColorUse, CountedValue, CustomProperty, DesignStats, FontRole, FontUse } from './designTypes';
 
 const SPACING_PROPERTY = /^(margin|padding)(-(top|right|bottom|left|block|inline)(-(start|end))?)?$|^(row-|column-|grid-)?gap$/;
 const RADIUS_PROPERTY = /^border(-(top|bottom|start|end)-(left|right|start|end))?-radius$/;
