@@ -1,4 +1,6 @@
-// Builds the three bundles: extension host, language server and webview.
+// Builds every bundle: the extension host's (activation wiring plus the lazily
+// loaded Studio host, store, language client and agents), the language server,
+// the `orchard` CLI and the webview.
 //   node esbuild.mjs               development build (sourcemaps)
 //   node esbuild.mjs --production  minified, no sourcemaps (what `npm run package` ships)
 //   node esbuild.mjs --watch       rebuild on change

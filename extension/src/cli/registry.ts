@@ -1,6 +1,6 @@
 /**
- * The `orchard` CLI's command registry: each top-level command (`blueprint`,
- * and later `validate`) is one entry with its own argument parsing, so adding
+ * The `orchard` CLI's command registry: each top-level command (`validate`,
+ * `blueprint`) is one entry with its own argument parsing, so adding
  * one is a new file and a line in commands.ts. No `vscode` import.
  *
  * Exit codes: 0 done, 1 the command failed (invalid blueprint, unknown

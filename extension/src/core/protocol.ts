@@ -88,6 +88,9 @@ export const ImageAttachment = z.strictObject({
 });
 export type ImageAttachment = z.infer<typeof ImageAttachment>;
 
+/** Studio pane widths (chat / plan / preview) as fractions of its width, until the user drags a splitter. */
+export const DEFAULT_PANE_SIZES: readonly [number, number, number] = [0.3, 0.35, 0.35];
+
 /** What a transcript shows of an attachment once sent: no image data, a workspace-relative path to the stored copy. */
 export const AttachmentRef = z.strictObject({
   name: z.string(),
@@ -248,6 +251,6 @@ export const parseHostMessage = (raw: unknown) => parseWith(HostToWebview, raw);
 export const StudioViewState = z.object({
   selectedSlug: z._default(z.nullable(z.string()), null),
   /** Pane widths as fractions of the Studio's width, chat / plan / preview. */
-  paneSizes: z._default(z.tuple([z.number(), z.number(), z.number()]), [0.3, 0.35, 0.35]),
+  paneSizes: z._default(z.tuple([z.number(), z.number(), z.number()]), [...DEFAULT_PANE_SIZES]),
 });
 export type StudioViewState = z.infer<typeof StudioViewState>;

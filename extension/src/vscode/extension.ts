@@ -1,8 +1,9 @@
 /**
  * Activation: register commands, views and the Studio serializer, and
  * nothing more. The Studio host (zod, the blueprint schema, the webview
- * sessions) and the language client are separate bundles loaded on first use;
- * later the model SDK, sql.js and simple-git will be too.
+ * sessions), the language client, the store (simple-git, sql.js) and the
+ * agents (the model SDK) are separate bundles loaded on first use
+ * (lazyBundle.ts).
  */
 import * as vscode from 'vscode';
 import { registerAccountCommands } from './commands/accountCommands';

@@ -17,7 +17,8 @@ import { STOPPED_MARK } from '../../../extension/src/orchestration/chat/chatMess
 import { DELTA_INTERVAL_MS } from '../../../extension/src/orchestration/chat/deltaBatcher';
 import { ChatTurn, type TurnRequest } from '../../../extension/src/orchestration/chat/chatTurn';
 import { ConversationStore } from '../../../extension/src/orchestration/chat/conversationStore';
-import { chooseProvider, NO_API_KEY, normalizeSettings, type ProviderChoice } from '../../../extension/src/orchestration/chat/providerChoice';
+import { normalizeSettings } from '../../../extension/src/core/settings';
+import { chooseProvider, NO_API_KEY, type ProviderChoice } from '../../../extension/src/orchestration/chat/providerChoice';
 import { startFakeAnthropic } from '../../support/fakeAnthropic.mjs';
 import { makeRepo, tempDir, useIsolatedGit } from '../store/gitFixture';
 

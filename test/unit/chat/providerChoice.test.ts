@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { chooseProvider, NO_API_KEY, normalizeSettings, type ChoiceContext } from '../../../extension/src/orchestration/chat/providerChoice';
+import { DEFAULT_MEMORY_GLOBS, DEFAULT_TREE_GLOBS, normalizeSettings } from '../../../extension/src/core/settings';
+import { chooseProvider, NO_API_KEY, type ChoiceContext } from '../../../extension/src/orchestration/chat/providerChoice';
 
 const context: ChoiceContext = { apiKey: 'sk-ant-test-key-1234567890', workspaceRoot: '/ws', trusted: true, defaultModel: 'claude-default' };
 const settings = normalizeSettings({});
@@ -46,7 +47,10 @@ describe('chooseProvider', () => {
       anthropicBaseUrl: '',
       claudeCliPath: '',
       budgetTokens: 200_000,
+      memoryGlobs: DEFAULT_MEMORY_GLOBS,
+      treeGlobs: DEFAULT_TREE_GLOBS,
     });
+    expect(normalizeSettings({ memoryGlobs: 'CLAUDE.md', treeGlobs: ['flows/*.yaml', 4, ' '] })).toMatchObject({ memoryGlobs: DEFAULT_MEMORY_GLOBS, treeGlobs: ['flows/*.yaml'] });
     expect(normalizeSettings({ budgetTokens: 50_000.7 }).budgetTokens).toBe(50_000);
   });
 });

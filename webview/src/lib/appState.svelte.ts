@@ -8,7 +8,7 @@
  */
 import type { BlueprintEntry, HistoryState, HostToWebview, WebviewKind, WebviewToHost } from '../../../extension/src/core/protocol';
 import { ChatState } from './chatState.svelte';
-import { normalizeSizes, type PaneSizes } from './paneLayout';
+import { DEFAULT_SIZES, normalizeSizes, type PaneSizes } from './paneLayout';
 import type { Bridge } from './vscode';
 
 export interface WorkspaceInfo {
@@ -54,7 +54,7 @@ export class AppState {
   entries = $state.raw<BlueprintEntry[]>([]);
   /** What the user chose (or the host revealed); may name a file not in the snapshot yet. */
   selectedSlug = $state<string | null>(null);
-  paneSizes = $state.raw<PaneSizes>([0.3, 0.35, 0.35]);
+  paneSizes = $state.raw<PaneSizes>([...DEFAULT_SIZES]);
   notices = $state.raw<Notice[]>([]);
   /** Bumped on every `blueprint/reveal`, so a form can tell its create request succeeded. */
   revealCount = $state(0);

@@ -79,8 +79,3 @@ export function renderFinished(id: string, markdown: string, toHtml: MarkdownToH
   if (cache.size > MAX_CACHED) cache.delete(cache.keys().next().value!);
   return html;
 }
-
-/** For tests: how many rendered messages are kept. */
-export function cachedMessageCount(): number {
-  return cache.size;
-}

@@ -5,7 +5,9 @@
  * folder (`init.referencesBaseUri`); anything outside it cannot be shown.
  */
 
-export const REFERENCES_FOLDER = '.orchard/references/';
+import { REFERENCES_DIR } from '../../../extension/src/core/workspacePaths';
+
+const REFERENCES_FOLDER = `${REFERENCES_DIR}/`;
 
 /**
  * The webview URI for a workspace-relative path under `.orchard/references/`,

@@ -6,7 +6,9 @@
 
 export type PaneSizes = [number, number, number];
 
-export const DEFAULT_SIZES: PaneSizes = [0.3, 0.35, 0.35];
+import { DEFAULT_PANE_SIZES } from '../../../extension/src/core/protocol';
+
+export const DEFAULT_SIZES: PaneSizes = [...DEFAULT_PANE_SIZES];
 /** Narrowest a pane may get, in CSS pixels. */
 export const MIN_PANE_PX = 200;
 /** Keyboard step as a fraction of the width; Shift multiplies it. */

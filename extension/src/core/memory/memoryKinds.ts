@@ -35,30 +35,8 @@ export const MEMORY_KINDS: readonly MemoryKind[] = [
   'other',
 ];
 
-/** The memory files every workspace has by default; a user's setting may add more (kind `other`). */
-export const DEFAULT_MEMORY_GLOBS: string[] = [
-  '**/CLAUDE.md',
-  '**/CLAUDE.local.md',
-  '**/AGENTS.md',
-  '**/AGENTS.override.md',
-  '.claude/CLAUDE.md',
-  '.claude/rules/**/*.md',
-  'context/*.md',
-  '.cursor/rules/*.mdc',
-  '.github/copilot-instructions.md',
-  '.github/instructions/**/*.instructions.md',
-  '.orchard/plans/*.md',
-  '.orchard/knowledge/*.md',
-  '.orchard/reviews/*.md',
-];
-
-/** Cookbook trees (validated in `core/trees/`). */
-export const DEFAULT_TREE_GLOBS: string[] = [
-  'cookbooks/trees/*.yaml',
-  'cookbooks/trees/*.yml',
-  '.orchard/trees/*.yaml',
-  '.orchard/trees/*.yml',
-];
+// The default globs are settings' defaults: one list, in core/settings.ts (package.json declares the same).
+export { DEFAULT_MEMORY_GLOBS, DEFAULT_TREE_GLOBS } from '../settings';
 
 const BY_FILE_NAME: Record<string, MemoryKind> = {
   'CLAUDE.md': 'claude',

@@ -10,9 +10,9 @@ import { promises as fsp } from 'node:fs';
 import * as path from 'node:path';
 import { isValidSlug } from '../../core/blueprint/blueprint';
 import type { ImageAttachment } from '../../core/protocol';
+import { REFERENCES_DIR } from '../../core/workspacePaths';
 import type { TranscriptAttachment as AttachmentRef } from '../../core/chat/transcript';
 
-export const REFERENCES_DIR = '.orchard/references';
 
 /** The image as the Architect takes it: `name` is the stored workspace-relative path. */
 export interface ArchitectImage {

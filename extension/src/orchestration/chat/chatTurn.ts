@@ -17,6 +17,7 @@ import type { ArchitectImage } from './attachmentFiles';
 import { newMessageId, toChatMessage, totalUsage } from './chatMessages';
 import type { ConversationStore } from './conversationStore';
 import { DeltaBatcher } from './deltaBatcher';
+import type { Log } from '../log';
 import type { ProviderChoice } from './providerChoice';
 
 export type AgentsModule = typeof import('../../agents/agentsBundle');
@@ -27,11 +28,7 @@ type TurnEvent = Parameters<Parameters<AgentsModule['runArchitectTurn']>[0]['onE
 const MAX_REFERENCES = 4;
 
 /** The Orchard log, as much of it as a turn writes to. */
-export interface TurnLog {
-  info(line: string): void;
-  warn(line: string): void;
-  error(line: string): void;
-}
+export type TurnLog = Log;
 
 export interface TurnRequest {
   slug: string;

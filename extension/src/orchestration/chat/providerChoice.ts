@@ -4,23 +4,11 @@
  * words the user can act on. Read once per turn, so a settings change applies
  * to the next turn without a restart. No `vscode` import.
  */
+import type { ProviderConfig } from '../../agents/providers/createProvider';
+import type { OrchardSettings } from '../../core/settings';
 
-export type ProviderKind = 'anthropic' | 'claude-cli';
-
-/** The `orchard.*` chat settings, as read for one turn. */
-export interface ChatSettings {
-  provider: ProviderKind;
-  /** Empty: the provider's current default model. */
-  model: string;
-  anthropicBaseUrl: string;
-  claudeCliPath: string;
-  budgetTokens: number;
-}
-
-/** What `createProvider` (agents/providers.ts) takes. */
-export type ProviderConfig =
-  | { kind: 'anthropic'; apiKey: string; baseUrl?: string; model: string; timeoutMs?: number; maxRetries?: number }
-  | { kind: 'claude-cli'; executable: string; model?: string; cwd: string; timeoutMs?: number };
+/** The settings a chat turn reads. */
+export type ChatSettings = Pick<OrchardSettings, 'provider' | 'model' | 'anthropicBaseUrl' | 'claudeCliPath' | 'budgetTokens'>;
 
 export type ProviderChoice =
   | { ok: true; config: ProviderConfig; model: string; description: string }
@@ -33,7 +21,7 @@ export interface ChoiceContext {
   apiKey: string | undefined;
   workspaceRoot: string;
   trusted: boolean;
-  /** agents/models.ts DEFAULT_MODEL. */
+  /** agents/providers/models.ts DEFAULT_MODEL. */
   defaultModel: string;
 }
 
@@ -73,17 +61,4 @@ function baseUrlProblem(value: string): string | undefined {
   if (url.protocol !== 'https:' && url.protocol !== 'http:') return `orchard.anthropic.baseUrl must be an http or https URL, not "${value}".`;
   if (url.username || url.password) return 'orchard.anthropic.baseUrl must not carry a user name or password; the key goes in Orchard: Set API Key.';
   return undefined;
-}
-
-/** Unknown or mistyped values fall back to the defaults the manifest declares. */
-export function normalizeSettings(raw: { [K in keyof ChatSettings]?: unknown }): ChatSettings {
-  const text = (v: unknown) => (typeof v === 'string' ? v : '');
-  const budget = typeof raw.budgetTokens === 'number' && Number.isFinite(raw.budgetTokens) && raw.budgetTokens >= 1000 ? Math.floor(raw.budgetTokens) : 200_000;
-  return {
-    provider: raw.provider === 'claude-cli' ? 'claude-cli' : 'anthropic',
-    model: text(raw.model),
-    anthropicBaseUrl: text(raw.anthropicBaseUrl),
-    claudeCliPath: text(raw.claudeCliPath),
-    budgetTokens: budget,
-  };
 }

@@ -16,7 +16,7 @@ import { log } from '../log';
 import type { ApiKeyStore } from '../secrets';
 import { readAttachments, storeAttachments, type ArchitectImage, type ImageCheck } from '../../orchestration/chat/attachmentFiles';
 import { featureNameFrom, newMessageId, planRetry, toChatMessages, totalUsage } from '../../orchestration/chat/chatMessages';
-import { affectsChat, readApiKey, readChatSettings } from './chatSettings';
+import { readSettings, settingsChanged } from '../settings';
 import { ChatTurn, type AgentsModule } from '../../orchestration/chat/chatTurn';
 import { chooseProvider, type ProviderChoice } from '../../orchestration/chat/providerChoice';
 
@@ -51,7 +51,8 @@ export class ChatService implements vscode.Disposable {
   constructor(private readonly deps: ChatServiceDeps) {
     this.disposables.push(
       vscode.workspace.onDidChangeConfiguration((e) => {
-        if (affectsChat(e)) for (const [surface, slug] of this.opened) void this.open(surface, slug);
+        // The provider line each chat shows is resent when what it names changes.
+        if (settingsChanged(e, 'provider', 'model', 'anthropicBaseUrl', 'claudeCliPath')) for (const [surface, slug] of this.opened) void this.open(surface, slug);
       }),
       deps.apiKeys.onDidChange(() => {
         for (const [surface, slug] of this.opened) void this.open(surface, slug);
@@ -173,7 +174,7 @@ export class ChatService implements vscode.Disposable {
     images: ArchitectImage[],
   ): Promise<void> {
     const trusted = vscode.workspace.isTrusted;
-    const settings = readChatSettings(folder.folder.uri);
+    const settings = readSettings(folder.folder.uri);
     const turn = new ChatTurn({
       slug,
       conversations: folder.conversations,
@@ -210,8 +211,9 @@ export class ChatService implements vscode.Disposable {
   }
 
   private async providerChoice(folder: FolderServices): Promise<ProviderChoice> {
-    return chooseProvider(readChatSettings(folder.folder.uri), {
-      apiKey: await readApiKey(this.deps.apiKeys),
+    return chooseProvider(readSettings(folder.folder.uri), {
+      // SecretStorage, then ANTHROPIC_API_KEY; never logged.
+      apiKey: await this.deps.apiKeys.get(),
       workspaceRoot: folder.folder.uri.fsPath,
       trusted: vscode.workspace.isTrusted,
       defaultModel: DEFAULT_MODEL,

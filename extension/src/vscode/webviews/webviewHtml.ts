@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
 import type { WebviewKind } from '../../core/protocol';
+import { REFERENCES_DIR } from '../../core/workspacePaths';
 
 /** The built webview assets: the only folder a webview may load from. */
 export function webviewRoot(extensionUri: vscode.Uri): vscode.Uri {
@@ -14,7 +15,7 @@ export function webviewRoot(extensionUri: vscode.Uri): vscode.Uri {
  */
 export function webviewOptions(extensionUri: vscode.Uri): vscode.WebviewOptions {
   const folder = vscode.workspace.workspaceFolders?.[0];
-  const references = folder ? [vscode.Uri.joinPath(folder.uri, '.orchard', 'references')] : [];
+  const references = folder ? [vscode.Uri.joinPath(folder.uri, ...REFERENCES_DIR.split('/'))] : [];
   return { enableScripts: true, localResourceRoots: [webviewRoot(extensionUri), ...references] };
 }
 

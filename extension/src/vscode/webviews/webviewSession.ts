@@ -1,9 +1,9 @@
 import * as vscode from 'vscode';
 import type { FileEntry } from '../../core/blueprint/blueprintFile';
+import { REFERENCES_DIR } from '../../core/workspacePaths';
 import { parseWebviewMessage, type HostToWebview, type WebviewKind, type WebviewToHost } from '../../core/protocol';
 import type { BlueprintIndex } from '../blueprints/blueprintIndex';
 import type { BlueprintWorkspace } from '../../orchestration/blueprints/blueprintWorkspace';
-import { REFERENCES_DIR } from '../../orchestration/chat/attachmentFiles';
 import type { ChatService, ChatSurface } from '../chat/chatService';
 import { CommandId } from '../commands/commandIds';
 import { log } from '../log';
