@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { fromJsonl, toJsonl, type TranscriptMessage } from '../../../extension/src/core/chat/transcript';
+import { fromJsonl, toJsonl, type TranscriptMessage } from '../../../../extension/src/core/chat/transcript';
 
 describe('messages.jsonl codec', () => {
   it('reads lines written before id, attachments, usage and model existed', () => {

@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync,
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { readAttachments, safeImageName, storeAttachments, type ImageCheck } from '../../../extension/src/orchestration/chat/attachmentFiles';
+import { readAttachments, safeImageName, storeAttachments, type ImageCheck } from '../../../../extension/src/orchestration/chat/attachmentFiles';
 
 const PNG = Buffer.from('89504e470d0a1a0a0000000d49484452', 'hex');
 const accept: ImageCheck = () => undefined;

@@ -7,25 +7,25 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEFAULT_MODEL } from '../../../extension/src/agents/providers/models';
-import { Blueprint } from '../../../extension/src/core/blueprint/blueprint';
-import type { HostToWebview } from '../../../extension/src/core/protocol';
-import type { TranscriptMessage } from '../../../extension/src/core/chat/transcript';
-import { BlueprintStore } from '../../../extension/src/store/blueprintStore';
-import * as agents from '../../../extension/src/agents/agentsBundle';
-import { STOPPED_MARK } from '../../../extension/src/orchestration/chat/chatMessages';
-import { DELTA_INTERVAL_MS } from '../../../extension/src/orchestration/chat/deltaBatcher';
-import { ChatTurn, type TurnRequest } from '../../../extension/src/orchestration/chat/chatTurn';
-import { ConversationStore } from '../../../extension/src/orchestration/chat/conversationStore';
-import { normalizeSettings } from '../../../extension/src/core/settings';
-import { chooseProvider, NO_API_KEY, type ProviderChoice } from '../../../extension/src/orchestration/chat/providerChoice';
-import { startFakeAnthropic } from '../../support/fakeAnthropic.mjs';
-import { makeRepo, tempDir, useIsolatedGit } from '../store/gitFixture';
+import { DEFAULT_MODEL } from '../../../../extension/src/agents/providers/models';
+import { Blueprint } from '../../../../extension/src/core/blueprint/blueprint';
+import type { HostToWebview } from '../../../../extension/src/core/protocol';
+import type { TranscriptMessage } from '../../../../extension/src/core/chat/transcript';
+import { BlueprintStore } from '../../../../extension/src/store/blueprintStore';
+import * as agents from '../../../../extension/src/agents/agentsBundle';
+import { STOPPED_MARK } from '../../../../extension/src/orchestration/chat/chatMessages';
+import { DELTA_INTERVAL_MS } from '../../../../extension/src/orchestration/chat/deltaBatcher';
+import { ChatTurn, type TurnRequest } from '../../../../extension/src/orchestration/chat/chatTurn';
+import { ConversationStore } from '../../../../extension/src/orchestration/chat/conversationStore';
+import { normalizeSettings } from '../../../../extension/src/core/settings';
+import { chooseProvider, NO_API_KEY, type ProviderChoice } from '../../../../extension/src/orchestration/chat/providerChoice';
+import { startFakeAnthropic } from '../../../support/fakeAnthropic.mjs';
+import { makeRepo, tempDir, useIsolatedGit } from '../../store/gitFixture';
 
 useIsolatedGit();
 
 const SLUG = 'todo';
-const PROMPTS = path.resolve(__dirname, '../../../prompts');
+const PROMPTS = path.resolve(__dirname, '../../../../prompts');
 let fake: Awaited<ReturnType<typeof startFakeAnthropic>>;
 
 beforeAll(async () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { Blueprint } from '../../extension/src/core/blueprint/blueprint';
-import { escapeInline, renderSpec } from '../../extension/src/core/blueprint/specRenderer';
+import { Blueprint } from '../../../extension/src/core/blueprint/blueprint';
+import { escapeInline, renderSpec } from '../../../extension/src/core/blueprint/specRenderer';
 
 const full = Blueprint.parse({
   featureName: 'Todo sharing',

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_MEMORY_GLOBS, DEFAULT_TREE_GLOBS, normalizeSettings } from '../../../extension/src/core/settings';
-import { chooseProvider, NO_API_KEY, type ChoiceContext } from '../../../extension/src/orchestration/chat/providerChoice';
+import { DEFAULT_MEMORY_GLOBS, DEFAULT_TREE_GLOBS, normalizeSettings } from '../../../../extension/src/core/settings';
+import { chooseProvider, NO_API_KEY, type ChoiceContext } from '../../../../extension/src/orchestration/chat/providerChoice';
 
 const context: ChoiceContext = { apiKey: 'sk-ant-test-key-1234567890', workspaceRoot: '/ws', trusted: true, defaultModel: 'claude-default' };
 const settings = normalizeSettings({});

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { Blueprint } from '../../extension/src/core/blueprint/blueprint';
-import { blueprintEntry, jsonPath, parseBlueprintText, serializeBlueprint, slugOfFileName } from '../../extension/src/core/blueprint/blueprintFile';
+import { Blueprint } from '../../../extension/src/core/blueprint/blueprint';
+import { blueprintEntry, jsonPath, parseBlueprintText, serializeBlueprint, slugOfFileName } from '../../../extension/src/core/blueprint/blueprintFile';
 
 describe('parseBlueprintText', () => {
   it('reports the JSON path and the schema message of an invalid value', () => {

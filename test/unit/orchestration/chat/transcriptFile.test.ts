@@ -2,8 +2,8 @@ import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { TranscriptMessage } from '../../../extension/src/core/chat/transcript';
-import { readTranscriptFile, transcriptFilePath, writeTranscriptFile } from '../../../extension/src/orchestration/chat/transcriptFile';
+import type { TranscriptMessage } from '../../../../extension/src/core/chat/transcript';
+import { readTranscriptFile, transcriptFilePath, writeTranscriptFile } from '../../../../extension/src/orchestration/chat/transcriptFile';
 
 let storage: string;
 beforeEach(() => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { Blueprint, type BlueprintInput } from '../../extension/src/core/blueprint/blueprint';
-import { diffBlueprints, formatDiff } from '../../extension/src/core/blueprint/blueprintDiff';
+import { Blueprint, type BlueprintInput } from '../../../extension/src/core/blueprint/blueprint';
+import { diffBlueprints, formatDiff } from '../../../extension/src/core/blueprint/blueprintDiff';
 
 const bp = (input: Partial<BlueprintInput> = {}) => Blueprint.parse({ featureName: 'Todo sharing', ...input });
 const entity = (name: string, fields: string[] = []) => ({ name, fields: fields.map((f) => ({ name: f, type: 'string' })) });

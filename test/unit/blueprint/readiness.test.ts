@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { Blueprint, type BlueprintInput } from '../../extension/src/core/blueprint/blueprint';
-import { completeBlueprint } from './agents/loop/blueprintFixtures';
-import { canBuild, readinessProblems, withComputedReadiness } from '../../extension/src/core/blueprint/readiness';
+import { Blueprint, type BlueprintInput } from '../../../extension/src/core/blueprint/blueprint';
+import { completeBlueprint } from '../agents/loop/blueprintFixtures';
+import { canBuild, readinessProblems, withComputedReadiness } from '../../../extension/src/core/blueprint/readiness';
 
 function withSections(sections: BlueprintInput['sections']): Blueprint {
   const base = completeBlueprint();

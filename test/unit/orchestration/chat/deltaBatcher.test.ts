@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DELTA_INTERVAL_MS, DeltaBatcher, type BatcherClock } from '../../../extension/src/orchestration/chat/deltaBatcher';
+import { DELTA_INTERVAL_MS, DeltaBatcher, type BatcherClock } from '../../../../extension/src/orchestration/chat/deltaBatcher';
 
 /** A clock the test moves by hand: timers fire only when `advance` passes their time. */
 function manualClock() {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { TranscriptMessage } from '../../../extension/src/core/chat/transcript';
+import type { TranscriptMessage } from '../../../../extension/src/core/chat/transcript';
 import {
   appendMessages,
   featureNameFrom,
@@ -8,7 +8,7 @@ import {
   toChatMessage,
   totalUsage,
   type CostEstimator,
-} from '../../../extension/src/orchestration/chat/chatMessages';
+} from '../../../../extension/src/orchestration/chat/chatMessages';
 
 const usage = (input: number, output: number) => ({ inputTokens: input, outputTokens: output, cacheReadTokens: 1, cacheWriteTokens: 2 });
 const priced: CostEstimator = (model, u) => (model === 'known' ? (u.inputTokens + u.outputTokens) / 1000 : null);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Blueprint, isValidSlug, newBlueprint, slugify } from '../../extension/src/core/blueprint/blueprint';
+import { Blueprint, isValidSlug, newBlueprint, slugify } from '../../../extension/src/core/blueprint/blueprint';
 
 describe('Blueprint schema', () => {
   it('accepts a minimal file and fills the defaults', () => {

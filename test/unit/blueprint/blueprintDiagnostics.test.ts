@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { blueprintDiagnostics, pathSegments } from '../../extension/src/core/blueprint/blueprintDiagnostics';
+import { blueprintDiagnostics, pathSegments } from '../../../extension/src/core/blueprint/blueprintDiagnostics';
 
 const at = (text: string, d: { start: number; end: number }) => text.slice(d.start, d.end);
 
