@@ -8,7 +8,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
-import type { ValidationFs } from '../../extension/src/core/validation/types';
+import type { ValidationFs } from '../../extension/src/core/diagnostics/diagnostic';
 
 /** Larger files are not read for validation (an import of a build artefact, a log). */
 const MAX_READ_BYTES = 4 * 1024 * 1024;

@@ -31,7 +31,7 @@ import type {
   QuickFix,
   Severity,
   SymbolKind as OrchardSymbolKind,
-} from '../../extension/src/core/validation/types';
+} from '../../extension/src/core/diagnostics/diagnostic';
 
 const SEVERITY: Record<Severity, DiagnosticSeverity> = {
   error: DiagnosticSeverity.Error,

@@ -13,7 +13,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parse as parseJsonc, type ParseError } from 'jsonc-parser';
-import { compareDiagnostics, type ValidationFs } from '../core/validation/types';
+import { compareDiagnostics, type ValidationFs } from '../core/diagnostics/diagnostic';
 import {
   allDiagnosticCodes,
   checkGlobs,

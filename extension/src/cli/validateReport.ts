@@ -4,7 +4,7 @@
  * scanning (GitHub and others), with one rule per documented diagnostic code.
  * Pure: files are already relative to the root, diagnostics already sorted.
  */
-import type { OrchardDiagnostic, Severity } from '../core/validation/types';
+import type { OrchardDiagnostic, Severity } from '../core/diagnostics/diagnostic';
 
 export type ReportFormat = 'text' | 'json' | 'sarif';
 export const REPORT_FORMATS: readonly ReportFormat[] = ['text', 'json', 'sarif'];

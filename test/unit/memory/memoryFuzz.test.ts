@@ -15,7 +15,7 @@ import {
   validateMemory,
 } from '../../../extension/src/core/memory/memoryService';
 import { parseProjectSchema, PROJECT_SCHEMA_DIAGNOSTIC_CODES } from '../../../extension/src/core/projectSchema/projectSchema';
-import type { OrchardDiagnostic, Range } from '../../../extension/src/core/validation/types';
+import type { OrchardDiagnostic, Range } from '../../../extension/src/core/diagnostics/diagnostic';
 import { abs, workspace } from './memoryTestFs';
 
 const SEEDS: Record<string, string> = {

@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { validateMemory } from '../../../extension/src/core/memory/memoryService';
 import { DEFAULT_PROJECT_SCHEMA, parseProjectSchema } from '../../../extension/src/core/projectSchema/projectSchema';
-import type { ValidationFs } from '../../../extension/src/core/validation/types';
+import type { ValidationFs } from '../../../extension/src/core/diagnostics/diagnostic';
 import { abs, workspace } from './memoryTestFs';
 
 function schemaOf(yaml: string) {

@@ -5,7 +5,7 @@
  */
 import { DEFAULT_PROJECT_SCHEMA, type ProjectSchema } from '../../../extension/src/core/projectSchema/projectSchema';
 import type { MemoryContext } from '../../../extension/src/core/memory/memoryService';
-import type { ValidationFs } from '../../../extension/src/core/validation/types';
+import type { ValidationFs } from '../../../extension/src/core/diagnostics/diagnostic';
 
 export const ROOT = '/projects/acme';
 export const HOME = '/home/dev';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Position } from '../../../extension/src/core/validation/types';
+import type { Position } from '../../../extension/src/core/diagnostics/diagnostic';
 import {
   parseTree,
   treeCompletions,

@@ -7,7 +7,7 @@
 import * as fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { parseTreeWhole } from '../../../extension/src/core/trees/treeParse';
-import type { OrchardDiagnostic } from '../../../extension/src/core/validation/types';
+import type { OrchardDiagnostic } from '../../../extension/src/core/diagnostics/diagnostic';
 import { parseTree, treeSymbols, validateTree } from '../../../extension/src/core/trees/treeService';
 import { SEED_TREE } from './seedTree';
 import { generateTree } from './treeGenerator';

@@ -1,5 +1,5 @@
 /** Helpers for the tree service tests: run the service on a text, read a range back out of it. */
-import type { OrchardDiagnostic, Range } from '../../../extension/src/core/validation/types';
+import type { OrchardDiagnostic, Range } from '../../../extension/src/core/diagnostics/diagnostic';
 import { parseTree, validateTree, type TreeOptions } from '../../../extension/src/core/trees/treeService';
 
 export const PATH = '/projects/acme/cookbooks/trees/t.yaml';

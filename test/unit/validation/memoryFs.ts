@@ -2,7 +2,7 @@
  * An in-memory ValidationFs for tests: a map of absolute POSIX paths to texts;
  * folders exist when some file lies under them.
  */
-import type { ValidationFs } from '../../../extension/src/core/validation/types';
+import type { ValidationFs } from '../../../extension/src/core/diagnostics/diagnostic';
 
 export function memoryFs(files: Record<string, string>, homeDir = '/home/dev'): ValidationFs & { files: Map<string, string> } {
   const map = new Map(Object.entries(files));

@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { CodeActionKind, CompletionItemKind, DiagnosticSeverity, DiagnosticTag, InsertTextFormat } from 'vscode-languageserver/node';
 import { rangesIntersect, toCodeAction, toLspCompletion, toLspDiagnostic, toLspSymbol } from '../../../language-server/src/toLsp';
-import type { OrchardDiagnostic } from '../../../extension/src/core/validation/types';
+import type { OrchardDiagnostic } from '../../../extension/src/core/diagnostics/diagnostic';
 
 const range = (l1: number, c1: number, l2: number, c2: number) => ({ start: { line: l1, character: c1 }, end: { line: l2, character: c2 } });
 const uri = (p: string) => `file://${p}`;

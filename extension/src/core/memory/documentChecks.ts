@@ -4,11 +4,11 @@
  * schema, duplicate headings, and the `Last Updated` date of CURRENT_STATUS.md.
  */
 import type { ResolvedMemoryRule } from '../projectSchema/projectSchema';
-import type { OrchardDiagnostic, ValidationFs } from '../validation/types';
-import { lineRange } from './lineIndex';
+import type { OrchardDiagnostic, ValidationFs } from '../diagnostics/diagnostic';
+import { lineRange } from '../diagnostics/lineIndex';
 import { normalizeHeading, type Heading, type LinkRef, type MarkdownScan } from './markdownScan';
-import type { MemoryKind } from './memoryKinds';
-import { MEMORY_KIND_LABELS } from './memoryKinds';
+import type { MemoryKind } from '../memoryKinds';
+import { MEMORY_KIND_LABELS } from '../memoryKinds';
 import { dirnameOf, isInside, joinPath, normalizePath, relativeTo } from './posixPaths';
 import { titleForNewFile } from './importGraph';
 

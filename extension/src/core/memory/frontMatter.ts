@@ -11,11 +11,11 @@
 import picomatch from 'picomatch/posix';
 import { isMap, isScalar, isSeq, parseDocument, visit, type Node as YamlNode } from 'yaml';
 import type * as z from 'zod/mini';
-import type { OrchardDiagnostic, Range } from '../validation/types';
-import { closestMatch } from './didYouMean';
-import { lineRange, type LineIndex } from './lineIndex';
+import type { OrchardDiagnostic, Range } from '../diagnostics/diagnostic';
+import { closestMatch } from '../diagnostics/didYouMean';
+import { lineRange, type LineIndex } from '../diagnostics/lineIndex';
 import type { MarkdownScan } from './markdownScan';
-import type { MemoryKind } from './memoryKinds';
+import type { MemoryKind } from '../memoryKinds';
 import { FRONT_MATTER_SCHEMAS, GLOB_FIELDS, USES_FRONT_MATTER } from './memorySchemas';
 
 interface FieldValue {

@@ -2,8 +2,8 @@
  * `@path` imports across files: where each one points, import cycles through
  * the file being validated, and chains longer than Claude Code follows (5 hops).
  */
-import type { Location, OrchardDiagnostic, ValidationFs } from '../validation/types';
-import { lineRange } from './lineIndex';
+import type { Location, OrchardDiagnostic, ValidationFs } from '../diagnostics/diagnostic';
+import { lineRange } from '../diagnostics/lineIndex';
 import { scanMarkdown, type ImportRef } from './markdownScan';
 import { basenameOf, dirnameOf, joinPath, normalizePath, relativeTo } from './posixPaths';
 

@@ -3,10 +3,10 @@
  * hover showing an imported file's first lines (or a script's command), go to definition for imports
  * and links (to the heading a `#fragment` names), and the outline.
  */
-import type { CompletionItem, DocumentSymbol, Hover, Location, Position, Range } from '../validation/types';
+import type { CompletionItem, DocumentSymbol, Hover, Location, Position, Range } from '../diagnostics/diagnostic';
 import { resolveLinkTarget } from './documentChecks';
 import { resolveImportPath } from './importGraph';
-import { containsPosition, lineRange } from './lineIndex';
+import { containsPosition, lineRange } from '../diagnostics/lineIndex';
 import { codeSpans, scanMarkdown, type Heading, type LinkRef } from './markdownScan';
 import type { MemoryContext } from './memoryContext';
 import { nearestPackage } from './packageManifests';

@@ -7,7 +7,7 @@
  */
 import * as z from 'zod/mini';
 import '../zodLocale';
-import type { MemoryKind } from './memoryKinds';
+import type { MemoryKind } from '../memoryKinds';
 
 const text = z.string({ error: 'must be a string' });
 const nonEmptyText = z.string({ error: 'must be a string' }).check(z.refine((value) => value.trim() !== '', 'must not be empty'));

@@ -5,7 +5,7 @@
  * The one module the language server and the CLI import; the work is done in
  * the smaller modules next to it.
  */
-export { DEFAULT_MEMORY_GLOBS, DEFAULT_TREE_GLOBS, MEMORY_KINDS, memoryKindOf, type MemoryKind } from './memoryKinds';
+export { DEFAULT_MEMORY_GLOBS, DEFAULT_TREE_GLOBS, MEMORY_KINDS, memoryKindOf, type MemoryKind } from '../memoryKinds';
 export type { MemoryContext } from './memoryContext';
 export { MEMORY_DIAGNOSTIC_CODES } from './memoryCodes';
 export { FRONT_MATTER_SCHEMAS } from './memorySchemas';

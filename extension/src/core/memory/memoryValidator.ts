@@ -4,7 +4,7 @@
  * language server and `orchard validate` give the same answers.
  */
 import { memoryRuleFor, PROJECT_SCHEMA_PATH } from '../projectSchema/projectSchema';
-import { compareDiagnostics, type OrchardDiagnostic } from '../validation/types';
+import { compareDiagnostics, type OrchardDiagnostic } from '../diagnostics/diagnostic';
 import {
   CURRENT_STATUS_PATH,
   duplicateHeadingDiagnostics,
@@ -14,10 +14,10 @@ import {
 } from './documentChecks';
 import { frontMatterDiagnostics } from './frontMatter';
 import { ImportGraph, importGraphDiagnostics, titleForNewFile } from './importGraph';
-import { LineIndex, lineRange } from './lineIndex';
+import { LineIndex, lineRange } from '../diagnostics/lineIndex';
 import { scanMarkdown, type MarkdownScan } from './markdownScan';
 import type { MemoryContext } from './memoryContext';
-import { memoryKindOf, type MemoryKind } from './memoryKinds';
+import { memoryKindOf, type MemoryKind } from '../memoryKinds';
 import { joinPath, relativeTo } from './posixPaths';
 import { scriptDiagnostics } from './scriptCommands';
 import { secretDiagnostics } from './secrets';

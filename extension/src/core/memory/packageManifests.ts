@@ -6,7 +6,7 @@
  */
 import picomatch from 'picomatch/posix';
 import { parse as parseYaml } from 'yaml';
-import type { ValidationFs } from '../validation/types';
+import type { ValidationFs } from '../diagnostics/diagnostic';
 import { dirnameOf, foldersUpTo, joinPath } from './posixPaths';
 
 export interface PackageInfo {

@@ -6,9 +6,9 @@
  * code blocks are skipped; `pnpm X`/`yarn X` may also run a binary, so those
  * are checked only against an installed `node_modules/.bin`.
  */
-import type { OrchardDiagnostic } from '../validation/types';
-import { closestMatch } from './didYouMean';
-import { lineRange } from './lineIndex';
+import type { OrchardDiagnostic } from '../diagnostics/diagnostic';
+import { closestMatch } from '../diagnostics/didYouMean';
+import { lineRange } from '../diagnostics/lineIndex';
 import { codeSpans, type MarkdownScan } from './markdownScan';
 import { binaryInstalled, nearestPackage, workspaceHasScript, type PackageInfo, type ScriptCheckContext } from './packageManifests';
 import { dirnameOf, relativeTo } from './posixPaths';

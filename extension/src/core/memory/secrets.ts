@@ -4,8 +4,8 @@
  * `AKIAIOSFODNN7EXAMPLE`) are not secrets: a warning must be right. Messages
  * never repeat the secret, since diagnostics end up in logs and CI output.
  */
-import type { OrchardDiagnostic } from '../validation/types';
-import type { LineIndex } from './lineIndex';
+import type { OrchardDiagnostic } from '../diagnostics/diagnostic';
+import type { LineIndex } from '../diagnostics/lineIndex';
 
 interface SecretPattern {
   label: string;

@@ -6,9 +6,9 @@
 import picomatch from 'picomatch/posix';
 import { isMap, isScalar, isSeq, parseDocument, type Document, type Node as YamlNode, type Pair } from 'yaml';
 import type * as z from 'zod/mini';
-import { compareDiagnostics, type OrchardDiagnostic, type QuickFix, type Range, type Severity } from '../validation/types';
-import { closestMatch } from '../memory/didYouMean';
-import { LineIndex } from '../memory/lineIndex';
+import { compareDiagnostics, type OrchardDiagnostic, type QuickFix, type Range, type Severity } from '../diagnostics/diagnostic';
+import { closestMatch } from '../diagnostics/didYouMean';
+import { LineIndex } from '../diagnostics/lineIndex';
 import { knownKeysAt, ProjectSchemaFile, resolveProjectSchema } from './schemaFormat';
 import { BUILT_IN_TREE_ACTIONS, DEFAULT_PROJECT_SCHEMA, type ProjectSchema } from './schemaModel';
 

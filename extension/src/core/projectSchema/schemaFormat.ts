@@ -4,8 +4,8 @@
  */
 import * as z from 'zod/mini';
 import '../zodLocale';
-import type { ActionRule } from '../validation/types';
-import { MEMORY_KINDS, type MemoryKind } from '../memory/memoryKinds';
+import type { ActionRule } from '../diagnostics/diagnostic';
+import { MEMORY_KINDS, type MemoryKind } from '../memoryKinds';
 import { DEFAULT_MAX_LINES, defaultKindRules, type FileMemoryRule, type ProjectSchema } from './schemaModel';
 
 const sectionName = z.string().check(z.trim(), z.minLength(1, 'must not be empty'));

@@ -3,8 +3,8 @@
  * applied. Validators read only this shape, never the file format.
  */
 import picomatch from 'picomatch/posix';
-import type { ActionRule } from '../validation/types';
-import { MEMORY_KINDS, type MemoryKind } from '../memory/memoryKinds';
+import type { ActionRule } from '../diagnostics/diagnostic';
+import { MEMORY_KINDS, type MemoryKind } from '../memoryKinds';
 
 export const PROJECT_SCHEMA_PATH = '.orchard/schema.yaml';
 

@@ -4,7 +4,7 @@
  * (per-field type checks with exact ranges), by the zod schema (treeSchema.ts)
  * and by completion and hover, so the three never disagree.
  */
-import type { ActionRule } from '../validation/types';
+import type { ActionRule } from '../diagnostics/diagnostic';
 
 /** What the workspace adds to the tree format. */
 export interface TreeOptions {

@@ -4,7 +4,7 @@
  * keys; in `depends_on` step ids; after `action:` the actions; after
  * `method:` the HTTP methods; at the start of a line the keys that fit there.
  */
-import type { CompletionItem, Position, Range } from '../validation/types';
+import type { CompletionItem, Position, Range } from '../diagnostics/diagnostic';
 import { actionRule, allActionNames, COMMON_STEP_FIELDS, fieldSpec, HTTP_METHODS, TOP_LEVEL_FIELDS } from './treeActions';
 import type { StepData } from './treeModel';
 import { lineTextOf, type ParsedTree } from './treeParse';

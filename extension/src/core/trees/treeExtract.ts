@@ -5,7 +5,7 @@
  * and output expressions). Ranges are relative to the piece's first line.
  */
 import { isAlias, isMap, isScalar, isSeq, parseDocument, type Document, type Node, type Pair, type YAMLMap } from 'yaml';
-import type { Range } from '../validation/types';
+import type { Range } from '../diagnostics/diagnostic';
 import { fieldSpec } from './treeActions';
 import type { ChunkData, LocalDiagnostic, Named, StepData, TemplateRef, VarData } from './treeModel';
 import { lineStartsOf, positionAt } from './treeModel';

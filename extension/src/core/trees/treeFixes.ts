@@ -3,7 +3,7 @@
  * suggestion, remove an unknown key, add a missing `depends_on` entry in the
  * style the step already uses (flow list, block list, single id, none yet).
  */
-import type { Position, QuickFix, Range } from '../validation/types';
+import type { Position, QuickFix, Range } from '../diagnostics/diagnostic';
 import { lineTextOf, type Placed, type ParsedTree } from './treeParse';
 import { shiftRange, type StepData } from './treeModel';
 

@@ -3,7 +3,7 @@
  * template's var, step or output key, a var or output declaration, an action.
  * Shared by hover, definition and references.
  */
-import type { Position, Range } from '../validation/types';
+import type { Position, Range } from '../diagnostics/diagnostic';
 import { containsPosition, shiftRange, type StepData } from './treeModel';
 import type { Placed, ParsedTree } from './treeParse';
 

@@ -4,7 +4,7 @@
  * its own and keeps ranges relative to its first line, so an unchanged chunk
  * is reused as is after an edit elsewhere and only its start line moves.
  */
-import type { OrchardDiagnostic, Position, Range } from '../validation/types';
+import type { OrchardDiagnostic, Position, Range } from '../diagnostics/diagnostic';
 
 export interface Named {
   name: string;

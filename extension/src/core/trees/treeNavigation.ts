@@ -3,7 +3,7 @@
  * Definitions are in the same file: a template or `depends_on` entry leads to
  * the step, var or output it names.
  */
-import type { DocumentSymbol, Hover, Position, Range } from '../validation/types';
+import type { DocumentSymbol, Hover, Position, Range } from '../diagnostics/diagnostic';
 import { actionRule, fieldSpec } from './treeActions';
 import { shiftRange, type StepData } from './treeModel';
 import type { ParsedTree } from './treeParse';

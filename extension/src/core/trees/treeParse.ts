@@ -12,7 +12,7 @@
  * instead of being swallowed by the parser's recovery.
  */
 import { isMap, isScalar, isSeq, type Node } from 'yaml';
-import type { Range } from '../validation/types';
+import type { Range } from '../diagnostics/diagnostic';
 import { splitChunks, type ChunkSpan } from './treeChunks';
 import { ChunkExtractor } from './treeExtract';
 import type { ChunkData, Named, StepData, TemplateRef, VarData } from './treeModel';

@@ -7,7 +7,7 @@
  * one step re-parses that step only; validateTree then redoes the cheap
  * cross-step checks (ids, graph, templates) over the whole tree.
  */
-export type { ActionRule } from '../validation/types';
+export type { ActionRule } from '../diagnostics/diagnostic';
 export { BUILTIN_ACTIONS } from './treeActions';
 export { TREE_DIAGNOSTIC_CODES } from './treeCodes';
 export { treeCompletions } from './treeCompletion';

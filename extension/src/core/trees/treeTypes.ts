@@ -4,7 +4,7 @@
  * accepted wherever a number is expected: its value is only known at run time.
  */
 import { isAlias, isMap, isScalar, isSeq, type Node, type Pair } from 'yaml';
-import type { Range } from '../validation/types';
+import type { Range } from '../diagnostics/diagnostic';
 import { HTTP_METHODS, type FieldSpec } from './treeActions';
 import type { LocalDiagnostic } from './treeModel';
 

@@ -5,7 +5,7 @@
  * outputs, unused vars and outputs. Every check is linear in the tree (plus a
  * cached reachability closure per far-away template target).
  */
-import { compareDiagnostics, type ActionRule, type OrchardDiagnostic, type Range } from '../validation/types';
+import { compareDiagnostics, type ActionRule, type OrchardDiagnostic, type Range } from '../diagnostics/diagnostic';
 import { actionRule, allActionNames, COMMON_STEP_FIELDS, REQUIRED_ONE_OF, TOP_LEVEL_FIELDS } from './treeActions';
 import { addDependencyFix, removeKeyFix, replaceFix } from './treeFixes';
 import { StepGraph } from './treeGraph';

@@ -11,7 +11,7 @@ import { BLUEPRINTS_DIR } from '../blueprint/blueprintFile';
 import { DEFAULT_MEMORY_GLOBS, DEFAULT_TREE_GLOBS, MEMORY_DIAGNOSTIC_CODES, memoryDependencies, validateMemory, type MemoryContext } from '../memory/memoryService';
 import { DEFAULT_PROJECT_SCHEMA, parseProjectSchema, PROJECT_SCHEMA_DIAGNOSTIC_CODES, PROJECT_SCHEMA_PATH, type ProjectSchema } from '../projectSchema/projectSchema';
 import { parseTree, TREE_DIAGNOSTIC_CODES, validateTree, type ParsedTree } from '../trees/treeService';
-import type { OrchardDiagnostic, Position, ValidationFs } from './types';
+import type { OrchardDiagnostic, Position, ValidationFs } from '../diagnostics/diagnostic';
 
 export type FileKind = 'blueprint' | 'project-schema' | 'tree' | 'memory';
 

@@ -2,6 +2,8 @@
  * Which files are project memory, and what kind each one is. The kind decides
  * the front-matter rules and which `.orchard/schema.yaml` rule applies.
  * Paths here are workspace-relative POSIX paths (`packages/api/CLAUDE.md`).
+ * It sits beside `settings.ts` (the default globs), below both `memory/` (the
+ * validator) and `projectSchema/` (rules per kind), which share this vocabulary.
  */
 
 export type MemoryKind =
@@ -36,7 +38,7 @@ export const MEMORY_KINDS: readonly MemoryKind[] = [
 ];
 
 // The default globs are settings' defaults: one list, in core/settings.ts (package.json declares the same).
-export { DEFAULT_MEMORY_GLOBS, DEFAULT_TREE_GLOBS } from '../settings';
+export { DEFAULT_MEMORY_GLOBS, DEFAULT_TREE_GLOBS } from './settings';
 
 const BY_FILE_NAME: Record<string, MemoryKind> = {
   'CLAUDE.md': 'claude',

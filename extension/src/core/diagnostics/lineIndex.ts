@@ -2,7 +2,7 @@
  * Offsets <-> LSP positions (0-based line, UTF-16 column). JavaScript strings
  * are UTF-16 already, so a column is a plain string index within the line.
  */
-import type { Position, Range } from '../validation/types';
+import type { Position, Range } from './diagnostic';
 
 export class LineIndex {
   /** Offset of the first character of each line. */
