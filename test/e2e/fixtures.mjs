@@ -68,7 +68,7 @@ async function blueprintParser() {
   parserPromise ??= (async () => {
     const esbuild = await import('esbuild');
     const out = await esbuild.build({
-      entryPoints: [path.join(repoRoot, 'extension', 'src', 'core', 'blueprintFile.ts')],
+      entryPoints: [path.join(repoRoot, 'extension', 'src', 'core', 'blueprint', 'blueprintFile.ts')],
       bundle: true,
       write: false,
       format: 'esm',
