@@ -6,14 +6,14 @@
  */
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { bundleForNode } from '../../support/bundleNode.mjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { git, makeRepo, tempDir, tryGit, useIsolatedGit } from './gitFixture';
 
 const repoRoot = path.resolve(__dirname, '..', '..', '..');
-const cli = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'orchard-cli-')), 'cli.js');
+// Removed with the other temp folders after the file's tests (useIsolatedGit).
+const cli = path.join(tempDir('orchard-cli-'), 'cli.js');
 
 useIsolatedGit();
 

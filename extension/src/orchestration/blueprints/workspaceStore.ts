@@ -45,11 +45,13 @@ export class WorkspaceStore {
     return this.opened;
   }
 
-  /** Forgets the open store (its git processes stop), so the next use sees a new repository. */
+  /**
+   * Forgets the open store so the next use sees a new repository. The old one
+   * is not disposed: a chat turn may still be saving through it (without git it
+   * runs no long-lived git process).
+   */
   reopen(): void {
-    const previous = this.opened;
     this.opened = undefined;
-    void previous?.then((store) => store.dispose()).catch(() => undefined);
   }
 
   /**

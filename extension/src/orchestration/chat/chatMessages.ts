@@ -7,7 +7,7 @@ import { randomBytes } from 'node:crypto';
 import type { ChatMessageMsg, UsageMsg } from '../../core/protocol';
 import type { TranscriptMessage, TranscriptUsage } from '../../core/chat/transcript';
 
-/** The price table lives with the models (agents/models.ts); null for a model without a known price. */
+/** The price table lives with the models (agents/providers/models.ts); null for a model without a known price. */
 export type CostEstimator = (model: string, usage: TranscriptUsage) => number | null;
 
 /** Appended to what streamed before the user pressed Stop. */
