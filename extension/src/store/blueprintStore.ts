@@ -19,6 +19,8 @@ import { Blueprint, type BlueprintInput, isValidSlug } from '../core/blueprint/b
 import { diffBlueprints, type BlueprintDiff } from '../core/blueprint/blueprintDiff';
 import { BLUEPRINTS_DIR, parseBlueprintText, problemsFromZod, serializeBlueprint, slugOfFileName } from '../core/blueprint/blueprintFile';
 import { toJsonl, type TranscriptMessage } from '../core/chat/transcript';
+import { ensureFolderInside, readFileInside, resolveInside } from '../platform/confinedPath';
+import { ExecutableNotFoundError, resolveExecutable } from '../platform/executables';
 import { prepareFile, removeStaleTempFiles } from './blueprintFileWrites';
 import {
   BlueprintFileNotFoundError,
@@ -26,8 +28,10 @@ import {
   CorruptRevisionError,
   InvalidSlugError,
   NotAGitRepositoryError,
+  NoWorkTreeError,
   RefUpdateConflictError,
   RevisionNotFoundError,
+  SymbolicRefError,
 } from './blueprintStoreErrors';
 import * as git from './gitPlumbing';
 import {
@@ -97,21 +101,34 @@ export class BlueprintStore {
     readonly gitUnavailableReason: string | undefined,
   ) {}
 
+  /**
+   * Throws NoWorkTreeError for a bare repository or a folder inside `.git`
+   * (nothing may be written there). `gitBinary`: a program name looked up on
+   * PATH, or an absolute path; git is always started by its absolute path.
+   */
   static async open(workspaceRoot: string, options: { gitBinary?: string } = {}): Promise<BlueprintStore> {
     const root = path.resolve(workspaceRoot);
     if (!(await fsp.stat(root)).isDirectory()) throw new Error(`${root} is not a folder`);
-    const runner = new GitRunner(root, options.gitBinary);
+    let runner: GitRunner | undefined;
     let repo: git.RepoInfo | undefined;
     let reason: string | undefined;
     try {
+      runner = new GitRunner(root, resolveExecutable(options.gitBinary ?? 'git'));
       repo = await git.repoInfo(runner);
     } catch (error) {
-      if (!(error instanceof GitCommandError || error instanceof GitNotFoundError)) throw error;
+      if (!(error instanceof GitCommandError || error instanceof GitNotFoundError || error instanceof ExecutableNotFoundError)) throw error;
       reason = (error instanceof GitCommandError ? error.stderr : error.message).trim().split('\n')[0];
+      if (runner && error instanceof GitCommandError) {
+        const where = await git.gitDirState(runner).catch(() => undefined);
+        if (where?.bare || where?.insideGitDir) throw new NoWorkTreeError(root, where.bare);
+      }
     }
     const store = new BlueprintStore(root, repo && runner, repo, reason);
-    await removeStaleTempFiles(path.join(root, BLUEPRINTS_DIR));
-    if (repo) await removeStaleTempFiles(stagingDir(repo));
+    // Only where they are ours to remove: a linked-out folder is not swept.
+    const blueprints = await resolveInside(root, BLUEPRINTS_DIR).catch(() => undefined);
+    if (blueprints) await removeStaleTempFiles(blueprints);
+    const staging = repo && (await resolveInside(repo.gitCommonDir, stagingDir(repo)).catch(() => undefined));
+    if (staging) await removeStaleTempFiles(staging);
     return store;
   }
 
@@ -136,10 +153,11 @@ export class BlueprintStore {
     return REF_PREFIX + slug;
   }
 
-  /** Slugs with a file, a history or both, sorted. */
+  /** Slugs with a file, a history or both, sorted. Throws OutsideRootError when the blueprints folder links out. */
   async list(): Promise<string[]> {
     const slugs = new Set<string>();
-    const names = await fsp.readdir(path.join(this.workspaceRoot, BLUEPRINTS_DIR)).catch(() => [] as string[]);
+    const dir = await resolveInside(this.workspaceRoot, BLUEPRINTS_DIR);
+    const names = await fsp.readdir(dir).catch(() => [] as string[]);
     for (const name of names) {
       const slug = slugOfFileName(name);
       if (slug !== undefined && isValidSlug(slug)) slugs.add(slug);
@@ -184,7 +202,8 @@ export class BlueprintStore {
     this.checkSlug(slug);
     const file = this.fileOf(slug);
     const relative = path.posix.join(BLUEPRINTS_DIR, `${slug}.json`);
-    const text = await fsp.readFile(file, 'utf8').catch((error: NodeJS.ErrnoException) => {
+    // A blueprint file that links out of the workspace is refused, not read.
+    const text = await readFileInside(this.workspaceRoot, file).catch((error: NodeJS.ErrnoException) => {
       throw error.code === 'ENOENT' ? new BlueprintFileNotFoundError(relative) : error;
     });
     const parsed = parseBlueprintText(text);
@@ -287,7 +306,11 @@ export class BlueprintStore {
     prepare: (writer: git.ObjectWriter) => Promise<(tip: Tip | undefined) => Promise<string>>,
   ): Promise<SaveResult> {
     const file = this.fileOf(slug);
-    const pending = await prepareFile(file, text);
+    // The folder is proved inside the workspace after symlinks (a clone may link
+    // `.orchard/blueprints` anywhere) and the file written through its real path;
+    // the rename replaces a link at the file's own name rather than following it.
+    const dir = await ensureFolderInside(this.workspaceRoot, path.dirname(file));
+    const pending = await prepareFile(path.join(dir, path.basename(file)), text);
     try {
       let result: Pick<SaveResult, 'revision' | 'created'> = { revision: undefined, created: false };
       if (this.runner) {
@@ -347,6 +370,7 @@ export class BlueprintStore {
 
   private async readTip(slug: string): Promise<Tip | undefined> {
     const runner = this.requireGit();
+    await this.refuseSymbolicRef(slug);
     const [info] = await git.batchCheck(runner, [this.refOf(slug)]);
     const tip = info ? { oid: info.oid, count: await git.countFirstParent(runner, info.oid) } : undefined;
     this.tips.set(slug, tip);
@@ -355,6 +379,7 @@ export class BlueprintStore {
 
   private async log(slug: string): Promise<git.LogEntry[]> {
     const runner = this.requireGit();
+    await this.refuseSymbolicRef(slug);
     const [info] = await git.batchCheck(runner, [this.refOf(slug)]);
     if (!info) return [];
     const entries = await git.firstParentLog(runner, info.oid);
@@ -396,8 +421,14 @@ export class BlueprintStore {
     return this.identity;
   }
 
+  private async refuseSymbolicRef(slug: string): Promise<void> {
+    const ref = this.refOf(slug);
+    const target = await git.symbolicTarget(this.requireGit(), this.repo!, ref);
+    if (target !== undefined) throw new SymbolicRefError(ref, target);
+  }
+
   private objectWriter(): git.ObjectWriter {
-    this.writer ??= new git.ObjectWriter(this.requireGit(), stagingDir(this.repo!));
+    this.writer ??= new git.ObjectWriter(this.requireGit(), this.repo!.gitCommonDir, stagingDir(this.repo!));
     return this.writer;
   }
 

@@ -98,3 +98,38 @@ export class RefUpdateConflictError extends Error {
     this.name = 'RefUpdateConflictError';
   }
 }
+
+/**
+ * A blueprint ref that is a symbolic ref, or a loose ref file that is a link:
+ * git would follow it to whatever it names (a branch), so the store neither
+ * reads that history nor writes through it.
+ */
+export class SymbolicRefError extends Error {
+  readonly code = 'ESYMBOLICREF';
+  constructor(
+    readonly ref: string,
+    readonly target: string,
+  ) {
+    super(
+      `${ref} is a symbolic ref to ${target}; Orchard never follows one, so this blueprint's history is not read or written. ` +
+        `Remove it with "git update-ref -d --no-deref ${ref}" (this deletes only the link, not what it points at).`,
+    );
+    this.name = 'SymbolicRefError';
+  }
+}
+
+/** A bare repository, or a folder inside a repository's own `.git`: there is no work tree to keep blueprints in. */
+export class NoWorkTreeError extends Error {
+  readonly code = 'ENOWORKTREE';
+  constructor(
+    readonly folder: string,
+    readonly bare: boolean,
+  ) {
+    super(
+      bare
+        ? `${folder} is a bare git repository (it has no work tree); Orchard writes nothing there. Open a clone of it, or a worktree ("git worktree add"), instead.`
+        : `${folder} is inside a git repository's own folder (.git); Orchard writes nothing there. Open the repository's work tree instead.`,
+    );
+    this.name = 'NoWorkTreeError';
+  }
+}

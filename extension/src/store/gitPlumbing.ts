@@ -9,6 +9,7 @@
 import { randomBytes } from 'node:crypto';
 import { promises as fsp } from 'node:fs';
 import * as path from 'node:path';
+import { ensureFolderInside, resolveInside } from '../platform/confinedPath';
 import { GitBatchProcess } from './gitBatch';
 import { GitCommandError, type GitRunner } from './gitRunner';
 
@@ -35,6 +36,46 @@ export function parseRepoInfo(out: string, cwd: string): RepoInfo {
   // SHA-1 and SHA-256 are the only formats git has.
   const objectFormat = format === 'sha256' ? 'sha256' : 'sha1';
   return { topLevel, objectFormat, zeroOid: '0'.repeat(objectFormat === 'sha256' ? 64 : 40), gitCommonDir: path.resolve(cwd, commonDir) };
+}
+
+/**
+ * Asked only when repoInfo failed: whether `cwd` is a bare repository or inside
+ * a repository's own folder (`.git`), places with no work tree where Orchard
+ * must write nothing. Throws as repoInfo does when git refuses `cwd` entirely.
+ */
+export async function gitDirState(git: GitRunner): Promise<{ bare: boolean; insideGitDir: boolean }> {
+  const [bare, insideGitDir] = (await git.run(['rev-parse', '--is-bare-repository', '--is-inside-git-dir'])).split('\n');
+  return { bare: bare === 'true', insideGitDir: insideGitDir === 'true' };
+}
+
+/**
+ * Where a ref under `refs/` leads when it is not a plain ref: the target of a
+ * symbolic ref (`ref: refs/heads/main`), or of a loose ref file that is a
+ * symbolic link; undefined for a plain or absent ref. git would follow either
+ * on read, and update-ref on write unless told not to (see updateRefCas), so
+ * the store refuses such refs. Read from the file system (a loose ref is a
+ * file; packed refs cannot be symbolic), which costs no git process; a
+ * reftable repository (git 2.45+) is asked through for-each-ref instead.
+ */
+export async function symbolicTarget(git: GitRunner, repo: RepoInfo, ref: string): Promise<string | undefined> {
+  if (await fsp.stat(path.join(repo.gitCommonDir, 'reftable')).then((s) => s.isDirectory(), () => false)) {
+    const out = await git.run(['for-each-ref', '--format=%(symref)', ref]);
+    return out.trim() || undefined;
+  }
+  const file = path.join(repo.gitCommonDir, ...ref.split('/'));
+  const stat = await fsp.lstat(file).catch((error: NodeJS.ErrnoException) => {
+    if (error.code === 'ENOENT' || error.code === 'ENOTDIR') return undefined;
+    throw error;
+  });
+  if (!stat) {
+    // The folders on the way may be links out of the repository as well.
+    await resolveInside(repo.gitCommonDir, file);
+    return undefined;
+  }
+  if (stat.isSymbolicLink()) return `${await fsp.readlink(file)} (a symbolic link)`;
+  await resolveInside(repo.gitCommonDir, file);
+  const head = await fsp.readFile(file, 'utf8');
+  return head.startsWith('ref:') ? head.slice(4).trim() : undefined;
 }
 
 export interface TreeEntry {
@@ -207,10 +248,16 @@ export class ObjectWriter {
   private readonly blobs: GitBatchProcess;
   private readonly trees: GitBatchProcess;
   private readonly refs: GitBatchProcess;
+  private staging: Promise<string> | undefined;
 
-  /** `stagingDir`: where texts wait for hash-object to read them (created on first use). */
+  /**
+   * `stagingDir`: where texts wait for hash-object to read them (created on
+   * first use), a folder inside `stagingRoot` (the repository's own folder)
+   * after symbolic links.
+   */
   constructor(
     runner: GitRunner,
+    private readonly stagingRoot: string,
     private readonly stagingDir: string,
   ) {
     const open = (args: string[]) => new GitBatchProcess(runner.cwd, runner.binary, args);
@@ -219,7 +266,9 @@ export class ObjectWriter {
     this.trees = open(['mktree', '--batch']);
     // update-ref is the one plumbing command that runs a hook (reference-transaction);
     // a user's hook has no business with these refs, so hooks point nowhere.
-    this.refs = open(['-c', 'core.hooksPath=/dev/null', 'update-ref', '--stdin']);
+    // --no-deref: a symbolic ref planted at our name is replaced, never followed
+    // to the branch it names (the store also refuses to read one: symbolicTarget).
+    this.refs = open(['-c', 'core.hooksPath=/dev/null', 'update-ref', '--no-deref', '--stdin']);
   }
 
   /**
@@ -228,9 +277,14 @@ export class ObjectWriter {
    * is removed as soon as git has read it.
    */
   async hashBlobs(texts: readonly string[]): Promise<string[]> {
-    const files = texts.map(() => path.join(this.stagingDir, `blob-${process.pid}-${randomBytes(6).toString('hex')}.tmp`));
+    // Proved once per writer: a repository folder that came in a tarball could link it elsewhere.
+    this.staging ??= ensureFolderInside(this.stagingRoot, this.stagingDir).catch((error: unknown) => {
+      this.staging = undefined;
+      throw error;
+    });
+    const dir = await this.staging;
+    const files = texts.map(() => path.join(dir, `blob-${process.pid}-${randomBytes(6).toString('hex')}.tmp`));
     try {
-      await fsp.mkdir(this.stagingDir, { recursive: true });
       await Promise.all(texts.map((text, i) => fsp.writeFile(files[i]!, text, { flag: 'wx', mode: 0o600 })));
       const oids = await this.blobs.request(files.map((f) => `${f}\n`).join(''), files.length);
       return oids.map(checkOid);

@@ -13,7 +13,7 @@ const RULES = {
   'webview-core-only': 'the webview imports only webview/src, extension/src/core and npm packages (no vscode)',
   'server-core-only': 'the language server imports only language-server/src, extension/src/core and npm packages (no vscode)',
   'no-vscode': 'only extension/src/vscode/ imports vscode',
-  inward: 'dependencies point inward: vscode -> orchestration -> agents, store -> core',
+  inward: 'dependencies point inward: vscode -> orchestration -> agents, store -> platform -> core',
   'folder-cycle': 'folders must not import each other in a loop',
 } as const;
 type RuleId = keyof typeof RULES;
@@ -30,26 +30,29 @@ const CORE_PACKAGES = new Set(['zod/mini', 'zod/locales', 'jsonc-parser', 'yaml'
 const NODE_IO = new Set(['fs', 'fs/promises', 'child_process', 'net', 'http', 'https', 'os', 'worker_threads',
   'dgram', 'tls', 'cluster', 'process', 'readline']);
 
-type Layer = 'core' | 'agents' | 'store' | 'orchestration' | 'vscode' | 'cli' | 'webview' | 'server' | 'extension-other';
+type Layer = 'core' | 'platform' | 'agents' | 'store' | 'orchestration' | 'vscode' | 'cli' | 'webview' | 'server' | 'extension-other';
 // Which layers each extension layer may import. The CLI today imports core and store only
 // (`blueprintCommand.ts` reads history through the store); agents and orchestration are not
 // needed, so they stay out until someone decides otherwise.
 const INWARD: Partial<Record<Layer, readonly Layer[]>> = {
   core: ['core'],
-  agents: ['agents', 'core'],
-  store: ['store', 'core'],
-  orchestration: ['orchestration', 'agents', 'store', 'core'],
-  vscode: ['vscode', 'orchestration', 'agents', 'store', 'core'],
-  cli: ['cli', 'core', 'store'],
+  // platform/: the Node-side rules every writer and spawner shares (paths confined
+  // after symlinks, executables by absolute path); below everything but core.
+  platform: ['platform', 'core'],
+  agents: ['agents', 'platform', 'core'],
+  store: ['store', 'platform', 'core'],
+  orchestration: ['orchestration', 'agents', 'store', 'platform', 'core'],
+  vscode: ['vscode', 'orchestration', 'agents', 'store', 'platform', 'core'],
+  cli: ['cli', 'core', 'store', 'platform'],
 };
-const NO_VSCODE: readonly Layer[] = ['orchestration', 'agents', 'store', 'cli'];
+const NO_VSCODE: readonly Layer[] = ['orchestration', 'agents', 'store', 'cli', 'platform'];
 
 function layerOf(file: string): Layer | undefined {
   if (file.startsWith('webview/src/')) return 'webview';
   if (file.startsWith('language-server/src/')) return 'server';
   if (file === 'extension/src/cli.ts') return 'cli';
   const m = /^extension\/src\/([^/]+)\//.exec(file);
-  if (m) return (['core', 'agents', 'store', 'orchestration', 'vscode', 'cli'] as const).find((l) => l === m[1]) ?? 'extension-other';
+  if (m) return (['core', 'platform', 'agents', 'store', 'orchestration', 'vscode', 'cli'] as const).find((l) => l === m[1]) ?? 'extension-other';
   return file.startsWith('extension/src/') ? 'extension-other' : undefined;
 }
 
@@ -215,6 +218,7 @@ describe('the checker itself', () => {
     'extension/src/agents/a.ts': "const vscode = require('vscode');",
     'extension/src/store/s.ts': "export type { Turn } from '../orchestration/chat/chatTurn';",
     'extension/src/orchestration/chat/chatTurn.ts': "export type Turn = string;",
+    'extension/src/platform/p.ts': "import { s } from '../store/s';",
     'extension/src/cli.ts': "const m = await import('./agents/a');",
     'extension/src/vscode/log.ts': "export const log = 1;",
     'extension/src/vscode/blueprints/historyService.ts': "import { store } from '../chat/conversationStore';",

@@ -40,7 +40,7 @@ describe('git plumbing', () => {
     const dir = makeRepo();
     const runner = new GitRunner(dir);
     const staging = path.join(dir, '.git', 'orchard', 'staging');
-    const writer = new ObjectWriter(runner, staging);
+    const writer = new ObjectWriter(runner, path.join(dir, '.git'), staging);
     const text = 'ünïcødé 🍐\nsecond line\n';
     const [blob = '', other] = await writer.hashBlobs([text, '']);
     expect(blob).toBe(git(dir, ['hash-object', '--stdin'], { input: text }).trim());
@@ -74,7 +74,7 @@ describe('git plumbing', () => {
   it('moves a ref only from the expected value', async () => {
     const dir = makeRepo();
     const runner = new GitRunner(dir);
-    const writer = new ObjectWriter(runner, path.join(tempDir(), 'staging'));
+    const writer = stagedWriter(runner);
     const { zeroOid } = await repoInfo(runner);
     const tree = await writer.mkTree([{ name: 'blueprint.json', oid: (await writer.hashBlobs(['{}']))[0]! }]);
     const a = await commitTree(runner, tree, undefined, 'a', ME);
@@ -149,7 +149,7 @@ describe('GitRunner', () => {
       expect((await repoInfo(runner)).topLevel).toBe(dir);
       // Both paths: simple-git (one-shot) and the long-running processes.
       const oneShot = (await runner.run(['hash-object', '-w', '--stdin'], { input: 'one-shot\n' })).trim();
-      const writer = new ObjectWriter(runner, path.join(tempDir(), 'staging'));
+      const writer = stagedWriter(runner);
       blobs = [oneShot, ...(await writer.hashBlobs(['long-running\n']))];
       writer.close();
     } finally {
@@ -182,8 +182,14 @@ describe('GitRunner', () => {
     fs.symlinkSync(real, path.join(folder, 'git'));
     const runner = new GitRunner(dir, path.join(folder, 'git'));
     expect((await repoInfo(runner)).topLevel).toBe(dir);
-    const writer = new ObjectWriter(runner, path.join(tempDir(), 'staging'));
+    const writer = stagedWriter(runner);
     expect((await writer.hashBlobs(['x']))[0]).toMatch(/^[0-9a-f]{40}$/);
     writer.close();
   });
 });
+
+/** A writer whose staging folder is a fresh temp folder (its own root). */
+function stagedWriter(runner: GitRunner): ObjectWriter {
+  const root = tempDir();
+  return new ObjectWriter(runner, root, path.join(root, 'staging'));
+}

@@ -20,6 +20,7 @@
  * Abort and the idle timeout kill the whole process tree.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { ExecutableNotFoundError, resolveExecutable, windowsSystemTool } from '../../platform/executables';
 import { createInterface } from 'node:readline';
 import { ProviderError, type ContentBlock, type ModelMessage, type ModelProvider, type ModelRequest, type ProviderEvent, type StopReason, type ToolSpec, type Usage } from './modelProvider';
 import { abortedError } from './retry';
@@ -80,8 +81,17 @@ export class ClaudeCliProvider implements ModelProvider {
     delete env['ANTHROPIC_API_KEY'];
     const { args, stdin } = this.invocation(request);
     let child: ChildProcess;
+    let program: string;
     try {
-      child = spawn(this.options.executable, args, {
+      // By absolute path: the working folder is the workspace, and a `claude.exe`
+      // committed there must never be what runs (platform/executables.ts).
+      program = resolveExecutable(this.options.executable);
+    } catch (error) {
+      if (!(error instanceof ExecutableNotFoundError)) throw error;
+      throw new ProviderError(`Claude Code CLI not found ('${this.options.executable}': ${error.message.slice(error.program.length + 2)}). Install it or set orchard.claudeCli.path.`, 'cli', false);
+    }
+    try {
+      child = spawn(program, args, {
         cwd: this.options.cwd,
         env,
         stdio: ['pipe', 'pipe', 'pipe'],
@@ -157,7 +167,7 @@ function killTree(child: ChildProcess): void {
   if (child.pid === undefined) return;
   try {
     if (process.platform === 'win32') {
-      spawn('taskkill', ['/pid', String(child.pid), '/T', '/F'], { windowsHide: true, stdio: 'ignore' });
+      spawn(windowsSystemTool('taskkill.exe'), ['/pid', String(child.pid), '/T', '/F'], { windowsHide: true, stdio: 'ignore' });
     } else {
       process.kill(-child.pid, 'SIGTERM');
       const pid = child.pid;

@@ -12,6 +12,7 @@ import { newBlueprint, slugify } from '../../core/blueprint/blueprint';
 import { formatDiff } from '../../core/blueprint/blueprintDiff';
 import { serializeBlueprint, type FileEntry } from '../../core/blueprint/blueprintFile';
 import type { HistoryState } from '../../core/protocol';
+import { resolveExecutable } from '../../platform/executables';
 import type { BlueprintStore } from '../../store/blueprintStore';
 import type { Log } from '../log';
 import type { WorkspaceStore } from './workspaceStore';
@@ -120,7 +121,8 @@ export class BlueprintWorkspace {
   async initRepository(): Promise<void> {
     const store = await this.storage.store();
     if (store.gitAvailable) return;
-    await promisify(execFile)('git', ['init'], { cwd: this.storage.root });
+    // By absolute path: the working folder is the workspace (platform/executables.ts).
+    await promisify(execFile)(resolveExecutable('git'), ['init'], { cwd: this.storage.root });
     this.storage.reopen();
     this.log.info(`Initialized a git repository in ${this.storage.root}`);
     for (const entry of await this.files.list()) if (entry.ok) await this.recordCreated(entry.slug);

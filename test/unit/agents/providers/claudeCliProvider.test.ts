@@ -160,6 +160,23 @@ describe('ClaudeCliProvider', () => {
     expect(error?.message).toBe(`Claude Code CLI not found at '${missing}'. Install it or set orchard.claudeCli.path.`);
   });
 
+  it('never runs a claude from the workspace: a bare name is looked up on absolute PATH folders only', async () => {
+    const planted = path.join(workDir, 'claude-planted');
+    fs.copyFileSync(fakeClaude, planted);
+    fs.chmodSync(planted, 0o755);
+    const saved = process.env.PATH;
+    process.env.PATH = `.:${saved ?? ''}`;
+    try {
+      const bare = new ClaudeCliProvider({ executable: 'claude-planted', cwd: workDir });
+      const { error } = await run(bare.stream(request(), new AbortController().signal));
+      expect(error?.message).toBe("Claude Code CLI not found ('claude-planted': not found in any absolute folder of PATH). Install it or set orchard.claudeCli.path.");
+      const relative = new ClaudeCliProvider({ executable: './claude-planted', cwd: workDir });
+      expect((await run(relative.stream(request(), new AbortController().signal))).error?.message).toMatch(/relative path would depend on the working folder/);
+    } finally {
+      process.env.PATH = saved;
+    }
+  });
+
   it("reports a failed run with the CLI's own words", async () => {
     const { cli } = provider('error');
     const { error } = await run(cli.stream(request(), new AbortController().signal));
