@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { blueprintEntry, BLUEPRINTS_DIR, slugOfFileName, type FileEntry } from '../../core/blueprint/blueprintFile';
+import { resolveInside } from '../../platform/confinedPath';
 import { log } from '../log';
 
 /**
@@ -71,6 +72,16 @@ export class BlueprintIndex implements vscode.Disposable {
     const folder = this.folder;
     if (!folder) return [];
     const dir = vscode.Uri.joinPath(folder.uri, BLUEPRINTS_DIR);
+    // A clone may ship .orchard/blueprints as a link to another folder: what is
+    // there is not the workspace's, and is neither shown nor sent to the model.
+    // (Linked files are skipped below: readDirectory marks them SymbolicLink.)
+    if (folder.uri.scheme === 'file') {
+      const outside = await resolveInside(folder.uri.fsPath, dir.fsPath).then(() => undefined, (error: unknown) => error);
+      if (outside) {
+        log().warn(`Blueprints are not read: ${outside instanceof Error ? outside.message : String(outside)}`);
+        return [];
+      }
+    }
     let names: [string, vscode.FileType][];
     try {
       names = await vscode.workspace.fs.readDirectory(dir);
