@@ -4,8 +4,8 @@
  * can use. A page is fetched with up to a few of its stylesheets; a stylesheet
  * that fails is noted in the digest, a page that fails is a ReferenceError.
  */
-import { digestDesign, parseCss, scanHtml } from '../../core/design/designDigest';
-import { renderDigestText } from './digestText';
+import { DigestBudget, digestDesign, parseCss, scanHtml } from '../../core/design/designDigest';
+import { partialDigestLine, renderDigestText } from './digestText';
 import { FetchBudget } from './fetchBudget';
 import {
   DEFAULT_FETCH_LIMITS,
@@ -17,6 +17,15 @@ import {
 import { displayUrl, fetchText, systemLookup, type FetchContext } from './urlFetcher';
 
 export const MAX_REFERENCE_URLS = 5;
+
+/**
+ * Analysis time of one reference on the extension host's thread: the HTML
+ * scan, the `@import` scan and the digest together (waiting for stylesheets
+ * is not counted). The scans are linear, so a page at the fetcher's limits
+ * takes a fraction of this; the budget only ends what would still stall every
+ * extension in the host, and the Architect then gets a partial digest that says so.
+ */
+export const DIGEST_TIME_MS = 400;
 
 const URL_IN_TEXT = /\bhttps?:\/\/[^\s<>"'`{}|\\^]+/gi;
 const TRAILING_PUNCTUATION = /[.,;:!?'"*_~]+$/;
@@ -73,19 +82,25 @@ export async function fetchReference(url: string, opts: FetchReferenceOptions = 
   if (opts.allowAddress) ctx.allowAddress = opts.allowAddress;
   try {
     const page = await fetchText(url, 'html', ctx);
-    const structure = scanHtml(page.text);
+    const analysis = new DigestBudget({ now: () => performance.now(), timeMs: DIGEST_TIME_MS });
+    const structure = scanHtml(page.text, analysis);
+    analysis.pause();
     const base = baseUrl(structure.baseHref, page.finalUrl);
-    const { css, notes } = await fetchStylesheets(resolveAll(structure.stylesheetHrefs, base), structure.styleBlocks, base, ctx);
+    const linked = { hrefs: resolveAll(structure.stylesheetHrefs, base), omitted: structure.stylesheetHrefsOmitted };
+    const { css, notes } = await fetchStylesheets(linked, structure.styleBlocks, base, ctx, analysis);
     // The page arrived, but a cancelled caller wants nothing more.
     if (opts.signal?.aborted) throw budget.abortError(shown);
-    const digest = digestDesign(structure, css);
-    return {
+    analysis.resume();
+    const digest = digestDesign(structure, css, analysis);
+    const result: ReferenceDigest = {
       url: shown,
       finalUrl: page.finalUrl,
       title: structure.title,
       text: renderDigestText({ url: shown, finalUrl: page.finalUrl, digest, stylesheetsFetched: css.length, notes }),
       tokens: digest.tokens,
     };
+    if (digest.incomplete.length > 0) result.incomplete = partialDigestLine(digest.incomplete);
+    return result;
   } finally {
     budget.dispose();
   }
@@ -94,13 +109,15 @@ export async function fetchReference(url: string, opts: FetchReferenceOptions = 
 /**
  * Linked stylesheets first, then `@import`s found in them and in the page's
  * `<style>` blocks (one level), at most `maxStylesheets` in all. They are
- * fetched in parallel; each failure becomes a note.
+ * fetched in parallel; each failure becomes a note. `linked.omitted` and the
+ * sheets' omitted imports are hrefs past the scanners' caps, counted only.
  */
 async function fetchStylesheets(
-  linked: readonly string[],
+  linked: { hrefs: readonly string[]; omitted: number },
   styleBlocks: readonly string[],
   pageBase: URL,
   ctx: FetchContext,
+  analysis: DigestBudget,
 ): Promise<{ css: string[]; notes: string[] }> {
   const max = ctx.limits.maxStylesheets;
   const notes: string[] = [];
@@ -114,16 +131,22 @@ async function fetchStylesheets(
     });
     return fetched;
   };
-  const first = await fetchAll(linked.slice(0, max));
-  const imports = unique([
-    ...first.flatMap((sheet) => resolveAll(parseCss(sheet.text).imports, new URL(sheet.url))),
-    ...styleBlocks.flatMap((block) => resolveAll(parseCss(block).imports, pageBase)),
-  ]).filter((href) => !linked.includes(href));
-  const room = Math.max(0, max - Math.min(linked.length, max));
+  const first = await fetchAll(linked.hrefs.slice(0, max));
+  // Scanning for @import is analysis: it runs on the budget's clock.
+  analysis.resume();
+  const scanned = [
+    ...first.map((sheet) => ({ parsed: parseCss(sheet.text, analysis), base: new URL(sheet.url) })),
+    ...styleBlocks.map((block) => ({ parsed: parseCss(block, analysis), base: pageBase })),
+  ];
+  analysis.pause();
+  const linkedSet = new Set(linked.hrefs);
+  const imports = unique(scanned.flatMap(({ parsed, base }) => resolveAll(parsed.imports, base))).filter((href) => !linkedSet.has(href));
+  const importsOmitted = scanned.reduce((sum, { parsed }) => sum + parsed.importsOmitted, 0);
+  const room = Math.max(0, max - Math.min(linked.hrefs.length, max));
   const second = room > 0 && !ctx.budget.aborted ? await fetchAll(imports.slice(0, room)) : [];
   // Imported sheets come before the rules of the sheet that imports them; close enough for usage counts.
   for (const sheet of [...second, ...first]) css.push(sheet.text);
-  const left = Math.max(0, linked.length - max) + Math.max(0, imports.length - room);
+  const left = Math.max(0, linked.hrefs.length + linked.omitted - max) + Math.max(0, imports.length + importsOmitted - room);
   if (left > 0) notes.push(`${left} more stylesheet${left === 1 ? '' : 's'} not fetched (at most ${max} per reference)`);
   return { css, notes };
 }
@@ -145,18 +168,17 @@ function baseUrl(baseHref: string | null, pageUrl: string): URL {
 
 /** Absolute http(s) URLs of `hrefs` against `base`, deduplicated; others (data:, javascript:, broken) are dropped. */
 function resolveAll(hrefs: readonly string[], base: URL): string[] {
-  const resolved: string[] = [];
+  const resolved = new Set<string>();
   for (const href of hrefs) {
     try {
       const url = new URL(href, base);
       url.hash = '';
-      const absolute = displayUrl(url);
-      if ((url.protocol === 'http:' || url.protocol === 'https:') && !resolved.includes(absolute)) resolved.push(absolute);
+      if (url.protocol === 'http:' || url.protocol === 'https:') resolved.add(displayUrl(url));
     } catch {
       // A broken href is what a browser would ignore too.
     }
   }
-  return resolved;
+  return [...resolved];
 }
 
 function withoutCredentials(url: string): string {

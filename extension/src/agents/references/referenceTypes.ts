@@ -21,6 +21,8 @@ export interface ReferenceDigest {
    */
   text: string;
   tokens: DesignTokens;
+  /** Set when the page was too large or complex to analyse fully: the line (also in `text`) that says so, for the user. */
+  incomplete?: string;
 }
 
 /** Bounds on one reference fetch; every stylesheet and redirect counts against the same time budget. */

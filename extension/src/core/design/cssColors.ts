@@ -34,7 +34,10 @@ export function cssColorsIn(value: string, allowNamed: boolean): string[] {
   // Most values hold no colour: skip them before any regex work (a big page has tens of thousands).
   if (!allowNamed && !value.includes('#') && !value.includes('(')) return colors;
   const withoutUrls = value.includes('(') ? value.replace(/url\((?:[^()]|\([^()]*\))*\)/gi, ' ') : value;
-  for (const match of withoutUrls.matchAll(allowNamed ? COLOR_LITERAL : COLOR_LITERAL_UNNAMED)) {
+  // exec on the shared pattern, not matchAll, which copies the pattern on every call.
+  const pattern = allowNamed ? COLOR_LITERAL : COLOR_LITERAL_UNNAMED;
+  pattern.lastIndex = 0;
+  for (let match = pattern.exec(withoutUrls); match !== null; match = pattern.exec(withoutUrls)) {
     const [, hex, fn, args, word] = match;
     const color =
       hex !== undefined ? normalizeHex(hex) : fn !== undefined ? normalizeColorFunction(fn.toLowerCase(), args!) : allowNamed ? (NAMED_COLORS[word!.toLowerCase()] ?? null) : null;
@@ -43,7 +46,14 @@ export function cssColorsIn(value: string, allowNamed: boolean): string[] {
   return colors;
 }
 
-const COLOR_FUNCTION_PART = /^(-?\d*\.?\d+(%|deg|turn|rad)?|none|srgb|srgb-linear|display-p3|a98-rgb|prophoto-rgb|rec2020|xyz|xyz-d50|xyz-d65)$/i;
+// `\d+(\.\d+)?|\.\d+` accepts what `\d*\.?\d+` does, without the two ways of splitting a run of
+// digits between `\d*` and `\d+` that made a long run quadratic to reject.
+const NUMBER = String.raw`-?(?:\d+(?:\.\d+)?|\.\d+)`;
+const COLOR_FUNCTION_PART = new RegExp(
+  `^(${NUMBER}(%|deg|turn|rad)?|none|srgb|srgb-linear|display-p3|a98-rgb|prophoto-rgb|rec2020|xyz|xyz-d50|xyz-d65)$`,
+  'i',
+);
+const RGB_HSL_PART = new RegExp(`^${NUMBER}(%|deg|turn|rad)?$`);
 
 function normalizeHex(hex: string): string | null {
   if (![3, 4, 6, 8].includes(hex.length)) return null;
@@ -56,7 +66,7 @@ function normalizeHex(hex: string): string | null {
 function normalizeColorFunction(fn: string, args: string): string | null {
   const parts = args.trim().split(/[\s,/]+/).filter((p) => p !== '');
   if (fn.startsWith('rgb') || fn.startsWith('hsl')) {
-    if (parts.length < 3 || parts.some((p) => !/^-?\d*\.?\d+(%|deg|turn|rad)?$/.test(p))) return null;
+    if (parts.length < 3 || parts.some((p) => !RGB_HSL_PART.test(p))) return null;
     const alpha = parts[3] === undefined ? 1 : fraction(parts[3], 1);
     if (alpha <= 0) return null;
     const [r, g, b] = fn.startsWith('rgb')

@@ -2,8 +2,12 @@
  * A lenient CSS block scanner: flat style rules (with the rules inside
  * `@media`, `@supports`, `@layer`… flattened in), `@import` URLs and
  * `@font-face` families. No CSSOM; a broken block is skipped, never fatal,
- * because reference pages are whatever the web serves.
+ * because reference pages are whatever the web serves. Linear in its input:
+ * every scan moves forward, nesting deeper than MAX_NESTING is skipped (not
+ * recursed into), and the budget can end it early.
  */
+import { DigestBudget } from './digestBudget';
+
 export interface CssDeclaration {
   property: string;
   value: string;
@@ -16,8 +20,10 @@ export interface CssRule {
 
 export interface ParsedCss {
   rules: CssRule[];
-  /** URLs of `@import` rules, as written. */
+  /** URLs of `@import` rules, as written: the first MAX_IMPORTS. */
   imports: string[];
+  /** `@import` rules past MAX_IMPORTS, counted only. */
+  importsOmitted: number;
   /** Families declared by `@font-face` (web fonts the page loads). */
   fontFaceFamilies: string[];
 }
@@ -25,16 +31,33 @@ export interface ParsedCss {
 /** At-rules whose blocks hold ordinary rules; other blocks (keyframes, page…) are skipped. */
 const NESTING_AT_RULES = new Set(['media', 'supports', 'layer', 'container', 'document', 'scope', 'starting-style']);
 
+/**
+ * At-rule blocks nested deeper are skipped whole: real stylesheets nest two
+ * or three levels, and each level was a recursion (100,000 `@media{` overflowed the stack).
+ */
+const MAX_NESTING = 32;
+/** At most this many `@import` URLs are kept per sheet; a reference fetches four stylesheets at most. */
+export const MAX_IMPORTS = 64;
+
 /** Parses CSS leniently into flat style rules; a broken block is skipped, never fatal. */
-export function parseCss(css: string): ParsedCss {
-  const out: ParsedCss = { rules: [], imports: [], fontFaceFamilies: [] };
-  parseBlockInto(css.replace(/\/\*[\s\S]*?(\*\/|$)/g, ' '), 0, out);
+export function parseCss(css: string, budget: DigestBudget = new DigestBudget()): ParsedCss {
+  const out: ParsedCss = { rules: [], imports: [], importsOmitted: 0, fontFaceFamilies: [] };
+  parseBlockInto(css.replace(/\/\*[\s\S]*?(\*\/|$)/g, ' '), 0, out, { budget, depth: 0 });
   return out;
 }
 
-function parseBlockInto(css: string, from: number, out: ParsedCss): number {
+interface ParseState {
+  budget: DigestBudget;
+  depth: number;
+}
+
+function parseBlockInto(css: string, from: number, out: ParsedCss, state: ParseState): number {
   let i = from;
   while (i < css.length) {
+    if (state.budget.check('css')) {
+      state.budget.timeUp('CSS read only in part');
+      return css.length;
+    }
     const stop = findTopLevel(css, i, '{;}');
     if (stop < 0) return css.length;
     const prelude = css.slice(i, stop).trim();
@@ -42,15 +65,19 @@ function parseBlockInto(css: string, from: number, out: ParsedCss): number {
     if (char === '}') return stop + 1;
     if (char === ';') {
       const imported = /^@import\s+(?:url\(\s*)?["']?([^"')\s]+)/i.exec(prelude);
-      if (imported) out.imports.push(imported[1]!);
+      if (imported && out.imports.length < MAX_IMPORTS) out.imports.push(imported[1]!);
+      else if (imported) out.importsOmitted++;
       i = stop + 1;
       continue;
     }
     const atRule = /^@([\w-]+)/.exec(prelude)?.[1]?.toLowerCase();
-    if (atRule !== undefined && NESTING_AT_RULES.has(atRule)) {
-      i = parseBlockInto(css, stop + 1, out);
+    if (atRule !== undefined && NESTING_AT_RULES.has(atRule) && state.depth < MAX_NESTING) {
+      state.depth++;
+      i = parseBlockInto(css, stop + 1, out, state);
+      state.depth--;
       continue;
     }
+    if (atRule !== undefined && NESTING_AT_RULES.has(atRule)) state.budget.note(`CSS blocks nested deeper than ${MAX_NESTING} levels skipped`);
     const close = findTopLevel(css, stop + 1, '}');
     const end = close < 0 ? css.length : close;
     const declarations = parseDeclarations(css.slice(stop + 1, end));
@@ -121,5 +148,8 @@ function findTopLevel(text: string, from: number, chars: string): number {
 }
 
 export function unquote(value: string): string {
-  return value.trim().replace(/^(["'])(.*)\1$/, '$2');
+  const trimmed = value.trim();
+  // Most names are bare (`Inter`, `sans-serif`): no regex for them.
+  if (trimmed[0] !== '"' && trimmed[0] !== "'") return trimmed;
+  return trimmed.replace(/^(["'])(.*)\1$/, '$2');
 }

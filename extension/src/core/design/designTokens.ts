@@ -52,7 +52,7 @@ function chooseColors(uses: readonly ColorUse[]): ColorToken[] {
     tokens.push({ name, value: use.value, role });
   };
   const free = () => uses.filter((u) => !taken.has(u));
-  const mostBy = (score: (u: ColorUse) => number) => free().filter((u) => score(u) > 0).sort((a, b) => score(b) - score(a))[0];
+  const mostBy = (score: (u: ColorUse) => number) => firstHighest(free(), score);
   take(mostBy((u) => u.pageContexts.background) ?? mostBy((u) => u.contexts.background), 'background');
   take(mostBy((u) => u.pageContexts.text) ?? mostBy((u) => u.contexts.text), 'text');
   take(mostBy((u) => (isVivid(u.value) ? u.count : 0)), 'primary');
@@ -62,6 +62,23 @@ function chooseColors(uses: readonly ColorUse[]): ColorToken[] {
     take(use, secondaryRole(use));
   }
   return tokens;
+}
+
+/**
+ * The first of `uses` with the highest positive score — what a stable sort by
+ * score would put first, in one pass (a page can have tens of thousands of colours).
+ */
+function firstHighest(uses: readonly ColorUse[], score: (u: ColorUse) => number): ColorUse | undefined {
+  let best: ColorUse | undefined;
+  let bestScore = 0;
+  for (const use of uses) {
+    const s = score(use);
+    if (s > bestScore) {
+      best = use;
+      bestScore = s;
+    }
+  }
+  return best;
 }
 
 function isVivid(value: string): boolean {

@@ -121,7 +121,10 @@ export class ChatTurn {
       if (signal.aborted) break;
       this.setActivity(`Reading ${url}…`);
       try {
-        references.push(await agents.fetchReference(url, { signal }));
+        const reference = await agents.fetchReference(url, { signal });
+        references.push(reference);
+        // The Architect reads the same line in the digest; the user learns it here.
+        if (reference.incomplete) request.tell('info', `${reference.url}: ${reference.incomplete}`);
       } catch (error) {
         if (signal.aborted) break;
         const reason = error instanceof Error ? error.message : String(error);
