@@ -14,6 +14,7 @@ import { NoWorkTreeError, SymbolicRefError } from '../../../extension/src/store/
 import { ObjectWriter, commitTree, repoInfo } from '../../../extension/src/store/gitPlumbing';
 import { GitRunner } from '../../../extension/src/store/gitRunner';
 import { OutsideRootError } from '../../../extension/src/platform/confinedPath';
+import { ConversationStore } from '../../../extension/src/orchestration/chat/conversationStore';
 import { git, makeRepo, snapshot, tempDir, useIsolatedGit } from '../store/gitFixture';
 
 useIsolatedGit();
@@ -137,6 +138,16 @@ describe('links out of the workspace', () => {
     expect(fs.lstatSync(link).isSymbolicLink()).toBe(false);
     expect(JSON.parse(fs.readFileSync(link, 'utf8')).featureName).toBe('Settings sync');
     expect(contents(outside)).toEqual(before);
+  });
+
+  it('the Architect never reads a blueprint file linked out of the workspace into its prompt', async () => {
+    const dir = makeRepo();
+    const outside = outsideFolder();
+    fs.writeFileSync(path.join(outside, 'secret.json'), JSON.stringify({ featureName: 'Leaked', summary: 'from outside' }));
+    fs.mkdirSync(path.join(dir, '.orchard', 'blueprints'), { recursive: true });
+    fs.symlinkSync(path.join(outside, 'secret.json'), path.join(dir, '.orchard', 'blueprints', 'settings.json'));
+    const conversation = new ConversationStore({ workspaceRoot: dir, store: () => open(dir), storageDir: undefined, warn: () => undefined });
+    await expect(conversation.currentBlueprint('settings')).rejects.toThrow(OutsideRootError);
   });
 
   it("the repository's staging folder linked out is refused before a blob is written there", async () => {

@@ -9,6 +9,7 @@
 import { promises as fsp } from 'node:fs';
 import * as path from 'node:path';
 import { isValidSlug } from '../../core/blueprint/blueprint';
+import { OutsideRootError, ensureFolderInside, resolveInside } from '../../platform/confinedPath';
 import type { ImageAttachment } from '../../core/protocol';
 import { REFERENCES_DIR } from '../../core/workspacePaths';
 import type { TranscriptAttachment as AttachmentRef } from '../../core/chat/transcript';
@@ -69,10 +70,8 @@ export async function storeAttachments(
     if (problem) throw new Error(`The image "${image.name}" was not sent: ${problem}`);
     return { image, bytes };
   });
-  const dir = path.join(workspaceRoot, REFERENCES_DIR, slug);
-  // Checked before anything is created: what mkdir adds below an existing folder is a real folder.
-  await checkInsideWorkspace(workspaceRoot, await existingAncestor(dir));
-  await fsp.mkdir(dir, { recursive: true });
+  // Checked before anything is created, then written through the real path.
+  const dir = await ensureFolderInside(workspaceRoot, path.join(REFERENCES_DIR, slug)).catch(imagesRefused);
   const refs: AttachmentRef[] = [];
   const out: ArchitectImage[] = [];
   for (const { image, bytes } of decoded) {
@@ -111,10 +110,8 @@ export async function readAttachments(workspaceRoot: string, refs: readonly Atta
     const file = path.resolve(workspaceRoot, ref.path);
     if (!file.startsWith(root + path.sep)) throw new Error(`The image path "${ref.path}" is outside ${REFERENCES_DIR}.`);
     // A cloned repository's refs could name a link to a secret: never send what lies outside.
-    await checkInsideWorkspace(workspaceRoot, file).catch((error: NodeJS.ErrnoException) => {
-      throw new Error(error.code === 'ENOENT' ? `The image ${ref.path} is no longer there.` : error.message);
-    });
-    const bytes = await fsp.readFile(file).catch((error: NodeJS.ErrnoException) => {
+    const real = await resolveInside(workspaceRoot, file).catch(imagesRefused);
+    const bytes = await fsp.readFile(real).catch((error: NodeJS.ErrnoException) => {
       throw new Error(error.code === 'ENOENT' ? `The image ${ref.path} is no longer there.` : `The image ${ref.path} could not be read: ${error.message}`);
     });
     out.push({ name: ref.path, mediaType: ref.mediaType, base64: bytes.toString('base64') });
@@ -122,25 +119,8 @@ export async function readAttachments(workspaceRoot: string, refs: readonly Atta
   return out;
 }
 
-/**
- * Refuses a path that resolves, through symbolic links, outside the
- * workspace folder: a repository could ship `.orchard/references` as a link
- * to somewhere else, and images must neither be written nor read there.
- */
-async function checkInsideWorkspace(workspaceRoot: string, target: string): Promise<void> {
-  const [root, real] = await Promise.all([fsp.realpath(workspaceRoot), fsp.realpath(target)]);
-  if (real !== root && !real.startsWith(root + path.sep)) {
-    throw new Error(`${path.relative(workspaceRoot, target)} leads outside the workspace folder (a symbolic link); images are not kept or read there.`);
-  }
-}
-
-async function existingAncestor(dir: string): Promise<string> {
-  for (let current = dir; ; current = path.dirname(current)) {
-    try {
-      await fsp.lstat(current);
-      return current;
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'ENOENT' || path.dirname(current) === current) throw error;
-    }
-  }
+/** A repository could ship `.orchard/references` as a link elsewhere: images are neither kept nor read there. */
+function imagesRefused(error: unknown): never {
+  if (error instanceof OutsideRootError) throw new Error(`${error.message} Images are not kept or read there.`);
+  throw error;
 }

@@ -5,11 +5,11 @@
  * git, a transcript file in the workspace storage folder (transcriptFile.ts).
  * No `vscode` import: the chat's unit tests use it over a real store.
  */
-import { readFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import type { Blueprint } from '../../core/blueprint/blueprint';
 import { BLUEPRINTS_DIR, parseBlueprintText, type BlueprintParseResult } from '../../core/blueprint/blueprintFile';
 import type { TranscriptMessage } from '../../core/chat/transcript';
+import { readFileInside } from '../../platform/confinedPath';
 import type { BlueprintStore, Revision, SaveResult } from '../../store/blueprintStore';
 import { appendMessages } from './chatMessages';
 import { readTranscriptFile, writeTranscriptFile } from './transcriptFile';
@@ -44,7 +44,9 @@ export class ConversationStore {
   /** The blueprint file as it is on disk now (a turn starts from it). */
   async currentBlueprint(slug: string): Promise<CurrentBlueprint> {
     const file = path.join(this.options.workspaceRoot, BLUEPRINTS_DIR, `${slug}.json`);
-    const text = await readFile(file, 'utf8').catch((error: NodeJS.ErrnoException) => {
+    // Through the one path module: a blueprint file linked out of the workspace
+    // is refused, never read into the Architect's prompt.
+    const text = await readFileInside(this.options.workspaceRoot, file).catch((error: NodeJS.ErrnoException) => {
       if (error.code === 'ENOENT') return undefined;
       throw error;
     });
