@@ -16,6 +16,9 @@ const IPV4_BLOCKED: ReadonlyArray<readonly [string, number, string]> = [
   ['169.254.0.0', 16, 'a link-local address (cloud metadata lives there)'],
   ['172.16.0.0', 12, 'a private-network address'],
   ['192.0.0.0', 24, 'an IETF protocol-assignment address'],
+  ['192.0.2.0', 24, 'a documentation address'],
+  ['198.51.100.0', 24, 'a documentation address'],
+  ['203.0.113.0', 24, 'a documentation address'],
   ['192.168.0.0', 16, 'a private-network address'],
   ['198.18.0.0', 15, 'a benchmarking-network address'],
   ['224.0.0.0', 4, 'a multicast address'],
@@ -32,6 +35,16 @@ const IPV6_BLOCKED: ReadonlyArray<readonly [string, number, string]> = [
   ['fec0::', 10, 'a site-local address'],
   ['ff00::', 8, 'a multicast address'],
   ['100::', 64, 'a discard-only address'],
+  // RFC 8215: translated by a translator of the local network, to anything it likes.
+  ['64:ff9b:1::', 48, 'a local-use NAT64 address'],
+  // Teredo carries an IPv4 server and (obfuscated) client address; no site is hosted on one.
+  ['2001::', 32, 'a Teredo tunnelling address'],
+  ['2001:2::', 48, 'a benchmarking-network address'],
+  ['2001:10::', 28, 'an ORCHID address'],
+  ['2001:20::', 28, 'an ORCHID address'],
+  ['2001:db8::', 32, 'a documentation address'],
+  ['3fff::', 20, 'a documentation address'],
+  ['5f00::', 16, 'an SRv6 segment identifier'],
 ];
 
 interface BlockedRange {
@@ -57,7 +70,10 @@ const LOCAL_NAME = /(^|\.)(localhost|localdomain|local|internal|home\.arpa|lan)$
  * Why an address may not be fetched from, in words ("a private-network
  * address"), or null when it is public. IPv4 addresses inside IPv6 (mapped
  * ::ffff:a.b.c.d, NAT64 64:ff9b::/96, 6to4 2002::/16) are judged by the IPv4
- * address they carry. A string that is not an IP address is refused.
+ * address they carry, and so are IPv4-translated ones (::ffff:0:a.b.c.d,
+ * RFC 2765). Ranges are matched on the parsed 128 bits (BlockList), so every
+ * spelling of an address gets one answer. A string that is not an IP address
+ * is refused.
  */
 export function blockedAddressReason(address: string): string | null {
   const family = isIP(address);
@@ -88,13 +104,14 @@ export function bareHostname(url: URL): string {
   return url.hostname.replace(/^\[|\]$/g, '');
 }
 
-/** The IPv4 address an IPv6 address carries (mapped, NAT64, 6to4), or null. */
+/** The IPv4 address an IPv6 address carries (mapped, translated, NAT64, 6to4), or null. */
 function embeddedIpv4(address: string): string | null {
   const words = expandIpv6(address);
   if (words === null) return null;
   const zeroUntil = (n: number) => words.slice(0, n).every((w) => w === 0);
   const fromWords = (hi: number, lo: number) => `${hi >> 8}.${hi & 0xff}.${lo >> 8}.${lo & 0xff}`;
   if (zeroUntil(5) && words[5] === 0xffff) return fromWords(words[6]!, words[7]!);
+  if (zeroUntil(4) && words[4] === 0xffff && words[5] === 0) return fromWords(words[6]!, words[7]!);
   if (words[0] === 0x64 && words[1] === 0xff9b && words.slice(2, 6).every((w) => w === 0)) {
     return fromWords(words[6]!, words[7]!);
   }
