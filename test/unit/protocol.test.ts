@@ -75,6 +75,17 @@ describe('host -> webview', () => {
     expect(parseHostMessage({ type: 'studio/focusPane', pane: 4 }).ok).toBe(false);
     expect(parseHostMessage({ type: 'init', kind: 'panel', workspaceName: null, trusted: true, apiKeySet: false }).ok).toBe(false);
   });
+
+  it('carries how many credentials the host removed from a user message, a positive count only', () => {
+    const started = (credentialsRemoved: unknown) => ({
+      type: 'chat/turnStarted',
+      slug: 'x',
+      turnId: 't1',
+      message: { id: 'u1', role: 'user', content: 'key [redacted credential]', time: '2026-11-21T10:00:00.000Z', credentialsRemoved },
+    });
+    expect(parseHostMessage(started(2)).ok).toBe(true);
+    for (const bad of [0, -1, 1.5, '2', null]) expect(parseHostMessage(started(bad)).ok, JSON.stringify(bad)).toBe(false);
+  });
 });
 
 describe('StudioViewState', () => {

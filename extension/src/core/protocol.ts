@@ -112,6 +112,8 @@ export const ChatMessageMsg = z.strictObject({
   usage: z.optional(UsageMsg),
   /** Assistant messages: the revision this turn saved, when it changed the blueprint. */
   rev: z.optional(Rev),
+  /** User messages: credentials the host removed before the text was saved or sent; the view says so under the message. */
+  credentialsRemoved: z.optional(z.int().check(z.positive())),
 });
 export type ChatMessageMsg = z.infer<typeof ChatMessageMsg>;
 

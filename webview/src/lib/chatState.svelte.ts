@@ -8,6 +8,7 @@
  * render per frame. Nothing here is persisted: after a reload the surface asks
  * for the transcript again (`chat/open`).
  */
+import { redactCredentials } from '../../../extension/src/core/chat/credentials';
 import type { ChatMessageMsg, HostToWebview, ImageAttachment, UsageMsg, WebviewToHost } from '../../../extension/src/core/protocol';
 
 type ChatHostMessage = Extract<HostToWebview, { type: `chat/${string}` }>;
@@ -28,6 +29,11 @@ export interface TurnProblem {
 /** A message sent and not yet acknowledged by `chat/turnStarted`. */
 interface PendingSend {
   slug: string | null;
+  /**
+   * The text as the host keeps it: with credentials removed (the same pure
+   * function the host runs), so the stored message the host echoes is
+   * recognised as ours.
+   */
   text: string;
 }
 
@@ -133,7 +139,7 @@ export class ChatState {
   }
 
   send(text: string, attachments: ImageAttachment[]): void {
-    this.#pending = { slug: this.slug, text };
+    this.#pending = { slug: this.slug, text: redactCredentials(text).text };
     this.problem = null;
     this.#options.post({ type: 'chat/send', slug: this.slug, text, attachments });
   }

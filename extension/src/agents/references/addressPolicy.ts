@@ -5,10 +5,32 @@
  * endpoint (169.254.169.254) — the classic server-side request forgery
  * targets. The check runs on every address a name resolves to, and the
  * connection is then pinned to the checked address (see urlFetcher.ts).
+ *
+ * An address is parsed once into its bits (32 or 128) and classified by
+ * prefix against one table, so every spelling of an address (`::ffff:7f00:1`,
+ * `0:0:0:0:0:ffff:127.0.0.1`, upper case, zero-padded) gets the same answer.
+ * IPv6 is an allow-list at the top: only global unicast (2000::/3) may be
+ * fetched, less the special-purpose ranges of IANA's registry; anything else
+ * is refused unless the table says it carries an IPv4 address, which is then
+ * judged instead (IPv4-mapped and -translated, well-known NAT64, 6to4).
  */
-import { BlockList, isIP } from 'node:net';
+import { isIP } from 'node:net';
 
-const IPV4_BLOCKED: ReadonlyArray<readonly [string, number, string]> = [
+/** Dotted decimal without leading zeros, as net.isIP accepts it. */
+const IPV4_TEXT = /^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)$/;
+const HEX_WORD = /^[0-9a-f]{1,4}$/i;
+
+/** Refused, allowed, or judged by the IPv4 address at this bit offset. */
+type Rule = { refuse: string } | { allow: true } | { ipv4At: number };
+
+interface Range {
+  network: bigint;
+  length: number;
+  rule: Rule;
+}
+
+/** First match wins; no two IPv4 ranges overlap. */
+const IPV4_TABLE: ReadonlyArray<readonly [string, number, string]> = [
   ['0.0.0.0', 8, 'a "this network" address'],
   ['10.0.0.0', 8, 'a private-network address'],
   ['100.64.0.0', 10, 'a carrier-grade NAT (shared) address'],
@@ -25,70 +47,95 @@ const IPV4_BLOCKED: ReadonlyArray<readonly [string, number, string]> = [
   ['240.0.0.0', 4, 'a reserved or broadcast address'],
 ];
 
-const IPV6_BLOCKED: ReadonlyArray<readonly [string, number, string]> = [
-  ['::', 128, 'the unspecified address'],
-  ['::1', 128, 'a loopback address'],
+const refuse = (reason: string): Rule => ({ refuse: reason });
+const ALLOW: Rule = { allow: true };
+
+/** First match wins, so a more specific range comes before the one that holds it. */
+const IPV6_TABLE: ReadonlyArray<readonly [string, number, Rule]> = [
+  ['::', 128, refuse('the unspecified address')],
+  ['::1', 128, refuse('a loopback address')],
+  ['::ffff:0:0', 96, { ipv4At: 96 }], // IPv4-mapped
+  ['::ffff:0:0:0', 96, { ipv4At: 96 }], // IPv4-translated (RFC 2765)
   // Deprecated IPv4-compatible addresses (::a.b.c.d): nothing public uses them.
-  ['::', 96, 'an IPv4-compatible IPv6 address'],
-  ['fc00::', 7, 'a private-network (unique local) address'],
-  ['fe80::', 10, 'a link-local address'],
-  ['fec0::', 10, 'a site-local address'],
-  ['ff00::', 8, 'a multicast address'],
-  ['100::', 64, 'a discard-only address'],
+  ['::', 96, refuse('an IPv4-compatible IPv6 address')],
+  // RFC 6052: the well-known prefix never stands for a non-global IPv4 address, so judge the one it carries.
+  ['64:ff9b::', 96, { ipv4At: 96 }],
   // RFC 8215: translated by a translator of the local network, to anything it likes.
-  ['64:ff9b:1::', 48, 'a local-use NAT64 address'],
+  ['64:ff9b:1::', 48, refuse('a local-use NAT64 address')],
+  ['100::', 64, refuse('a discard-only address')],
   // Teredo carries an IPv4 server and (obfuscated) client address; no site is hosted on one.
-  ['2001::', 32, 'a Teredo tunnelling address'],
-  ['2001:2::', 48, 'a benchmarking-network address'],
-  ['2001:10::', 28, 'an ORCHID address'],
-  ['2001:20::', 28, 'an ORCHID address'],
-  ['2001:db8::', 32, 'a documentation address'],
-  ['3fff::', 20, 'a documentation address'],
-  ['5f00::', 16, 'an SRv6 segment identifier'],
+  ['2001::', 32, refuse('a Teredo tunnelling address')],
+  // The globally reachable assignments inside 2001::/23: anycast services, AMT, AS112.
+  ['2001:1::1', 128, ALLOW],
+  ['2001:1::2', 128, ALLOW],
+  ['2001:1::3', 128, ALLOW],
+  ['2001:3::', 32, ALLOW],
+  ['2001:4:112::', 48, ALLOW],
+  ['2001:2::', 48, refuse('a benchmarking-network address')],
+  // Identifiers (ORCHID, DRIP entity tags), not locators: nothing answers there.
+  ['2001:10::', 28, refuse('an ORCHID address')],
+  ['2001:20::', 28, refuse('an ORCHID address')],
+  ['2001:30::', 28, refuse('a DRIP entity tag')],
+  ['2001::', 23, refuse('an IETF protocol-assignment address')],
+  ['2001:db8::', 32, refuse('a documentation address')],
+  ['2002::', 16, { ipv4At: 16 }], // 6to4
+  ['3fff::', 20, refuse('a documentation address')],
+  ['2000::', 3, ALLOW],
+  // Outside 2000::/3 all is refused; these ranges are named so the refusal says what they are.
+  ['5f00::', 16, refuse('an SRv6 segment identifier')],
+  ['fc00::', 7, refuse('a private-network (unique local) address')],
+  ['fe80::', 10, refuse('a link-local address')],
+  ['fec0::', 10, refuse('a site-local address')],
+  ['ff00::', 8, refuse('a multicast address')],
 ];
 
-interface BlockedRange {
-  list: BlockList;
-  reason: string;
-}
+const NOT_GLOBAL = 'not a global unicast address (IPv6 outside 2000::/3)';
 
-function ranges(table: ReadonlyArray<readonly [string, number, string]>, family: 'ipv4' | 'ipv6'): BlockedRange[] {
-  return table.map(([network, prefix, reason]) => {
-    const list = new BlockList();
-    list.addSubnet(network, prefix, family);
-    return { list, reason };
+function compile<T>(table: ReadonlyArray<readonly [string, number, T]>, parse: (s: string) => bigint | null, toRule: (t: T) => Rule): Range[] {
+  return table.map(([text, length, value]) => {
+    const network = parse(text);
+    if (network === null) throw new Error(`addressPolicy: bad network ${text}`);
+    return { network, length, rule: toRule(value) };
   });
 }
 
-const IPV4_RANGES = ranges(IPV4_BLOCKED, 'ipv4');
-const IPV6_RANGES = ranges(IPV6_BLOCKED, 'ipv6');
+const IPV4_RANGES = compile(IPV4_TABLE, parseIpv4, refuse);
+const IPV6_RANGES = compile(IPV6_TABLE, parseIpv6, (rule) => rule);
+
+function find(ranges: readonly Range[], value: bigint, bits: number): Range | undefined {
+  return ranges.find((range) => value >> BigInt(bits - range.length) === range.network >> BigInt(bits - range.length));
+}
 
 /** Host names that name this machine or its network without DNS saying so. */
 const LOCAL_NAME = /(^|\.)(localhost|localdomain|local|internal|home\.arpa|lan)$/i;
 
 /**
  * Why an address may not be fetched from, in words ("a private-network
- * address"), or null when it is public. IPv4 addresses inside IPv6 (mapped
- * ::ffff:a.b.c.d, NAT64 64:ff9b::/96, 6to4 2002::/16) are judged by the IPv4
- * address they carry, and so are IPv4-translated ones (::ffff:0:a.b.c.d,
- * RFC 2765). Ranges are matched on the parsed 128 bits (BlockList), so every
- * spelling of an address gets one answer. A string that is not an IP address
- * is refused.
+ * address"), or null when it is public. An IPv4 address inside IPv6 is judged
+ * by that IPv4 address ("a loopback address (as 127.0.0.1 inside IPv6)"). A
+ * string that is not an IP address is refused.
  */
 export function blockedAddressReason(address: string): string | null {
   const family = isIP(address);
-  if (family === 4) return ipv4Reason(address);
-  if (family !== 6) return 'not an IP address';
-  const embedded = embeddedIpv4(address);
-  if (embedded !== null) {
-    const inner = ipv4Reason(embedded);
-    return inner === null ? null : `${inner} (as ${embedded} inside IPv6)`;
+  if (family === 4) {
+    const value = parseIpv4(address);
+    return value === null ? 'not an IP address' : ipv4Reason(value);
   }
-  return IPV6_RANGES.find((range) => range.list.check(address, 'ipv6'))?.reason ?? null;
+  if (family !== 6) return 'not an IP address';
+  const value = parseIpv6(address);
+  // net.isIP accepted it and our parser did not: refuse rather than guess.
+  if (value === null) return 'not an IP address';
+  const rule = find(IPV6_RANGES, value, 128)?.rule ?? refuse(NOT_GLOBAL);
+  if ('refuse' in rule) return rule.refuse;
+  if ('allow' in rule) return null;
+  const embedded = (value >> BigInt(128 - rule.ipv4At - 32)) & 0xffff_ffffn;
+  const inner = ipv4Reason(embedded);
+  return inner === null ? null : `${inner} (as ${formatIpv4(embedded)} inside IPv6)`;
 }
 
-function ipv4Reason(address: string): string | null {
-  return IPV4_RANGES.find((range) => range.list.check(address, 'ipv4'))?.reason ?? null;
+function ipv4Reason(value: bigint): string | null {
+  const rule = find(IPV4_RANGES, value, 32)?.rule;
+  return rule && 'refuse' in rule ? rule.refuse : null;
 }
 
 /** Why a URL host name is refused before any DNS lookup, or null. */
@@ -104,35 +151,42 @@ export function bareHostname(url: URL): string {
   return url.hostname.replace(/^\[|\]$/g, '');
 }
 
-/** The IPv4 address an IPv6 address carries (mapped, translated, NAT64, 6to4), or null. */
-function embeddedIpv4(address: string): string | null {
-  const words = expandIpv6(address);
-  if (words === null) return null;
-  const zeroUntil = (n: number) => words.slice(0, n).every((w) => w === 0);
-  const fromWords = (hi: number, lo: number) => `${hi >> 8}.${hi & 0xff}.${lo >> 8}.${lo & 0xff}`;
-  if (zeroUntil(5) && words[5] === 0xffff) return fromWords(words[6]!, words[7]!);
-  if (zeroUntil(4) && words[4] === 0xffff && words[5] === 0) return fromWords(words[6]!, words[7]!);
-  if (words[0] === 0x64 && words[1] === 0xff9b && words.slice(2, 6).every((w) => w === 0)) {
-    return fromWords(words[6]!, words[7]!);
-  }
-  if (words[0] === 0x2002) return fromWords(words[1]!, words[2]!);
-  return null;
+/** The 32 bits of a dotted-quad IPv4 address, or null. */
+export function parseIpv4(text: string): bigint | null {
+  const parts = IPV4_TEXT.exec(text);
+  if (parts === null) return null;
+  return parts.slice(1).reduce((value, part) => (value << 8n) | BigInt(Number(part)), 0n);
 }
 
-/** Eight 16-bit words of a valid IPv6 address (as net.isIP accepts it), or null. */
-function expandIpv6(address: string): number[] | null {
-  let text = address.replace(/%.*$/, '');
-  const dotted = /(\d+)\.(\d+)\.(\d+)\.(\d+)$/.exec(text);
-  if (dotted) {
-    const [a, b, c, d] = dotted.slice(1).map(Number) as [number, number, number, number];
-    text = `${text.slice(0, dotted.index)}${((a << 8) | b).toString(16)}:${((c << 8) | d).toString(16)}`;
+/**
+ * The 128 bits of an IPv6 address in any RFC 4291 spelling (`::` for a run of
+ * zero words, an IPv4 dotted quad as the last 32 bits, a `%zone` suffix), or null.
+ */
+export function parseIpv6(input: string): bigint | null {
+  const text = input.replace(/%.*$/s, '');
+  const words: number[] = [];
+  let body = text;
+  const lastColon = text.lastIndexOf(':');
+  const tailWords: number[] = [];
+  if (lastColon >= 0 && text.includes('.', lastColon)) {
+    const v4 = parseIpv4(text.slice(lastColon + 1));
+    if (v4 === null) return null;
+    tailWords.push(Number(v4 >> 16n), Number(v4 & 0xffffn));
+    // Keep a `::` right before the dotted quad; drop a single separating `:`.
+    body = text.endsWith('::', lastColon + 1) ? text.slice(0, lastColon + 1) : text.slice(0, lastColon);
   }
-  const [head = '', tail] = text.split('::');
-  const parse = (part: string) => (part === '' ? [] : part.split(':').map((w) => parseInt(w, 16)));
-  const first = parse(head);
-  const last = tail === undefined ? [] : parse(tail);
-  const missing = 8 - first.length - last.length;
-  if (missing < 0 || (tail === undefined && missing !== 0)) return null;
-  const words = [...first, ...new Array<number>(missing).fill(0), ...last];
-  return words.some((w) => Number.isNaN(w)) ? null : words;
+  const halves = body.split('::');
+  if (halves.length > 2) return null;
+  const split = (part: string) => (part === '' ? [] : part.split(':'));
+  const head = split(halves[0]!);
+  const tail = halves.length === 2 ? split(halves[1]!) : [];
+  if (![...head, ...tail].every((w) => HEX_WORD.test(w))) return null;
+  const given = head.length + tail.length + tailWords.length;
+  if (halves.length === 2 ? given > 7 : given !== 8) return null;
+  words.push(...head.map((w) => parseInt(w, 16)), ...new Array<number>(8 - given).fill(0), ...tail.map((w) => parseInt(w, 16)), ...tailWords);
+  return words.reduce((value, word) => (value << 16n) | BigInt(word), 0n);
+}
+
+function formatIpv4(value: bigint): string {
+  return [24n, 16n, 8n, 0n].map((shift) => String((value >> shift) & 0xffn)).join('.');
 }

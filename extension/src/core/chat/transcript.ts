@@ -3,8 +3,8 @@
  * revision (`messages.jsonl` in the revision's tree) and in the studio DB.
  * Only final messages are stored, never streaming deltas.
  *
- * Lines written before `id`, `attachments`, `usage` and `model` existed are
- * still valid: every field added since is optional.
+ * Lines written before `id`, `attachments`, `usage`, `model` and
+ * `credentialsRemoved` existed are still valid: every field added since is optional.
  */
 import * as z from 'zod/mini';
 import '../zodLocale';
@@ -34,6 +34,8 @@ export const TranscriptMessage = z.strictObject({
   model: z.optional(z.string()),
   /** Assistant messages: the user stopped the turn; `content` is what streamed until then. */
   stopped: z.optional(z.literal(true)),
+  /** User messages: how many credentials were removed from the text before it was kept (core/chat/credentials.ts). */
+  credentialsRemoved: z.optional(z.int().check(z.positive())),
 });
 export type TranscriptMessage = z.infer<typeof TranscriptMessage>;
 /** An image kept with a user message (protocol.ts AttachmentRef). */

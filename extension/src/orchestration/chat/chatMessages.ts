@@ -5,6 +5,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { ChatMessageMsg, UsageMsg } from '../../core/protocol';
+import { REDACTED_MARK } from '../../core/chat/credentials';
 import type { TranscriptMessage, TranscriptUsage } from '../../core/chat/transcript';
 
 /** The price table lives with the models (agents/providers/models.ts); null for a model without a known price. */
@@ -30,6 +31,7 @@ export function toChatMessage(message: TranscriptMessage, index: number, estimat
     ...(message.attachments ? { attachments: message.attachments } : {}),
     ...(message.usage ? { usage: withCost(message.usage, message.model, estimate) } : {}),
     ...(rev !== undefined ? { rev } : {}),
+    ...(message.credentialsRemoved ? { credentialsRemoved: message.credentialsRemoved } : {}),
   };
 }
 
@@ -64,11 +66,12 @@ export function totalUsage(messages: readonly TranscriptMessage[], estimate: Cos
  * The feature name of a blueprint started from a chat message: its first
  * non-empty line without Markdown heading or list marks, cut at a word near
  * 80 characters. "New feature" when the message has no words (only images).
+ * The text is the redacted one; its credential marks are not words of a name.
  */
 export function featureNameFrom(text: string): string {
   const line = text
     .split(/\r?\n/)
-    .map((l) => l.replace(/^\s*(?:#{1,6}\s+|[-*+>]\s+|\d+[.)]\s+)*/, '').replace(/[\u0000-\u001f\u007f]/g, ' ').trim())
+    .map((l) => withoutMarks(l).replace(/^\s*(?:#{1,6}\s+|[-*+>]\s+|\d+[.)]\s+)*/, '').replace(/[\u0000-\u001f\u007f]/g, ' ').trim())
     .find((l) => /[\p{L}\p{N}]/u.test(l));
   if (!line) return 'New feature';
   const chars = Array.from(line);
@@ -76,6 +79,15 @@ export function featureNameFrom(text: string): string {
   const cut = chars.slice(0, MAX_FEATURE_NAME).join('');
   const space = cut.lastIndexOf(' ');
   return (space > MAX_FEATURE_NAME / 2 ? cut.slice(0, space) : cut).replace(/[\s,.;:!?-]+$/, '');
+}
+
+function withoutMarks(line: string): string {
+  if (!line.includes(REDACTED_MARK)) return line;
+  return line
+    .split(REDACTED_MARK)
+    .map((part) => part.trim())
+    .filter((part) => part !== '')
+    .join(' ');
 }
 
 export type RetryPlan =
@@ -96,6 +108,7 @@ export function planRetry(transcript: readonly TranscriptMessage[], now: () => s
     content: lastUser.content,
     time: now(),
     ...(lastUser.attachments ? { attachments: lastUser.attachments } : {}),
+    ...(lastUser.credentialsRemoved ? { credentialsRemoved: lastUser.credentialsRemoved } : {}),
   };
   return { kind: 'again', history: [...transcript], user: again };
 }

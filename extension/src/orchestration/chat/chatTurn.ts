@@ -17,6 +17,7 @@ import type { ArchitectImage } from './attachmentFiles';
 import { newMessageId, toChatMessage, totalUsage } from './chatMessages';
 import type { ConversationStore } from './conversationStore';
 import { DeltaBatcher } from './deltaBatcher';
+import { historyForModel } from './userMessage';
 import type { Log } from '../log';
 import type { ProviderChoice } from './providerChoice';
 
@@ -139,7 +140,7 @@ export class ChatTurn {
       provider,
       model: ready.model,
       blueprint: ready.blueprint,
-      history: request.earlier,
+      history: historyForModel(request.earlier),
       userText: request.user.content,
       images: request.images,
       references,

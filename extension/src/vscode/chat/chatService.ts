@@ -15,7 +15,8 @@ import { loadBundle } from '../lazyBundle';
 import { log } from '../log';
 import type { ApiKeyStore } from '../secrets';
 import { readAttachments, storeAttachments, type ArchitectImage, type ImageCheck } from '../../orchestration/chat/attachmentFiles';
-import { featureNameFrom, newMessageId, planRetry, toChatMessages, totalUsage } from '../../orchestration/chat/chatMessages';
+import { planRetry, toChatMessages, totalUsage } from '../../orchestration/chat/chatMessages';
+import { acceptUserMessage } from '../../orchestration/chat/userMessage';
 import { readSettings, settingsChanged } from '../settings';
 import { ChatTurn, type AgentsModule } from '../../orchestration/chat/chatTurn';
 import { chooseProvider, type ProviderChoice } from '../../orchestration/chat/providerChoice';
@@ -115,21 +116,21 @@ export class ChatService implements vscode.Disposable {
     if (slug !== null) this.turns.set(slug, 'starting');
     let target = slug;
     try {
-      if (target === null) {
-        target = await folder.blueprints.create(featureNameFrom(text), '');
-        this.turns.set(target, 'starting');
-        await surface.post({ type: 'blueprint/reveal', slug: target });
-      }
-      const stored = await storeAttachments(folder.folder.uri.fsPath, target, attachments, this.deps.checkImage);
-      const earlier = slug === null ? [] : await folder.conversations.transcript(target);
-      const user: TranscriptMessage = {
-        id: newMessageId('u'),
-        role: 'user',
-        content: text,
-        time: new Date().toISOString(),
-        ...(stored.refs.length > 0 ? { attachments: stored.refs } : {}),
-      };
-      await this.start(surface, folder, target, earlier, user, true, stored.images);
+      // Credentials are taken out of the text here, before it names, stores, logs or sends anything.
+      const accepted = await acceptUserMessage({
+        slug,
+        text,
+        blueprints: folder.blueprints,
+        transcript: (s) => folder.conversations.transcript(s),
+        storeImages: (s) => storeAttachments(folder.folder.uri.fsPath, s, attachments, this.deps.checkImage),
+        created: async (s) => {
+          target = s;
+          this.turns.set(s, 'starting');
+          await surface.post({ type: 'blueprint/reveal', slug: s });
+        },
+        tell: (level, notice) => void this.tell(surface, level, notice),
+      });
+      await this.start(surface, folder, accepted.slug, accepted.earlier, accepted.user, true, accepted.images);
     } catch (error) {
       if (target !== null && this.turns.get(target) === 'starting') this.turns.delete(target);
       throw error;

@@ -48,6 +48,20 @@ describe('chat messages', () => {
     expect(long).toMatch(/^Let people share .*[a-z]$/);
   });
 
+  it('names a blueprint from a redacted message without its credential marks', () => {
+    expect(featureNameFrom('Use key [redacted credential] for the billing page')).toBe('Use key for the billing page');
+    expect(featureNameFrom('[redacted credential]\nShared todo lists')).toBe('Shared todo lists');
+    expect(featureNameFrom('[redacted credential] [redacted credential]')).toBe('New feature');
+  });
+
+  it('passes the count of removed credentials on to the view and to a retried message', () => {
+    const redacted: TranscriptMessage = { ...user('u1', 'key [redacted credential]'), credentialsRemoved: 1 };
+    expect(toChatMessage(redacted, 0, priced)).toMatchObject({ id: 'u1', credentialsRemoved: 1 });
+    expect(toChatMessage(user('u2', 'plain'), 1, priced)).not.toHaveProperty('credentialsRemoved');
+    const again = planRetry([redacted, reply('a1')]);
+    expect(again.kind === 'again' && again.user).toMatchObject({ content: 'key [redacted credential]', credentialsRemoved: 1 });
+  });
+
   it('retries a failed turn as it is, an answered one as a new message', () => {
     const failed = planRetry([user('u1', 'a'), reply('a1'), user('u2', 'b')]);
     expect(failed).toMatchObject({ kind: 'rerun', user: { id: 'u2' } });

@@ -15,6 +15,7 @@ describe('messages.jsonl codec', () => {
         content: 'Like this mock',
         time: '2026-01-01T00:00:00.000Z',
         attachments: [{ name: 'mock.png', mediaType: 'image/png', path: '.orchard/references/todo/mock.png' }],
+        credentialsRemoved: 1,
       },
       {
         id: 'a1',
