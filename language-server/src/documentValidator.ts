@@ -4,10 +4,18 @@
  * coalesced without a fixed delay: validation runs on `setImmediate` after the
  * change that scheduled it, for the latest version only, and a result is
  * published only if it is still the latest when it is done.
+ *
+ * No validation holds up the others or the editor's requests: scheduled
+ * documents are validated one at a time, each in slices of a few milliseconds
+ * (validateFileSteps: a tree chunk, a memory check), with a turn of the event
+ * loop between slices and between documents, so a hover or a completion in a
+ * small file is answered while a large one is being checked. A validation
+ * whose document changed meanwhile is dropped at its next slice.
  */
 import type { Connection, TextDocuments } from 'vscode-languageserver/node';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
-import { fileDependencies, validateFile, type FileValidation, type ValidationContext } from '../../extension/src/core/validation/validateFiles';
+import { publishedDiagnostics } from '../../extension/src/core/validation/fileLimits';
+import { validateFileSteps, type FileValidation, type ValidationContext } from '../../extension/src/core/validation/validateFiles';
 import { toLspDiagnostic } from './toLsp';
 import { pathToUri, uriToPath, type ServerFs } from './serverFs';
 import type { WorkspaceFolders } from './workspaceFolders';
@@ -21,12 +29,18 @@ export interface DocumentState {
   context: ValidationContext;
   /** Undefined when no validator owns the file (it matched the client's selector but not this folder's globs). */
   validation: FileValidation | undefined;
-  /**
-   * Other files whose change can change the diagnostics. Computed after the diagnostics are
-   * published (it costs a second pass over imports); until then, those of the previous version.
-   */
+  /** Other files whose change can change the diagnostics (found by the validation itself). */
   dependencies: readonly string[];
 }
+
+/** How long one slice of a validation runs before the server answers what else is waiting. */
+const SLICE_MS = 8;
+
+/**
+ * One turn of the event loop, and the messages that arrived in it: vscode-jsonrpc handles incoming
+ * messages on its own setImmediate, queued after ours, so we wait for a second one behind it.
+ */
+const nextTurn = () => new Promise<void>((resolve) => setImmediate(() => setImmediate(resolve)));
 
 export class DocumentValidator {
   private readonly states = new Map<string, DocumentState>();
@@ -34,8 +48,9 @@ export class DocumentValidator {
   /** uri -> tick of its last invalidation (a dependency changed, settings changed...). */
   private readonly dirty = new Map<string, number>();
   private tick = 0;
-  private readonly scheduled = new Set<string>();
-  private flushQueued = false;
+  /** Documents waiting for validation, oldest first; one is validated at a time. */
+  private readonly queue = new Set<string>();
+  private draining = false;
   private readonly published = new Map<string, { version: number; tick: number }>();
 
   constructor(
@@ -45,17 +60,25 @@ export class DocumentValidator {
     private readonly folders: WorkspaceFolders,
   ) {}
 
-  /** Validates (and publishes) on the next turn of the event loop, once for all changes of this turn. */
+  /** Validates (and publishes) from the next turn of the event loop, once for all changes of this turn. */
   schedule(uri: string): void {
-    this.scheduled.add(uri);
-    if (this.flushQueued) return;
-    this.flushQueued = true;
-    setImmediate(() => {
-      this.flushQueued = false;
-      const uris = [...this.scheduled];
-      this.scheduled.clear();
-      for (const u of uris) void this.publish(u);
-    });
+    this.queue.add(uri);
+    if (this.draining) return;
+    this.draining = true;
+    setImmediate(() => void this.drain());
+  }
+
+  private async drain(): Promise<void> {
+    try {
+      for (let uri = this.queue.values().next(); !uri.done; uri = this.queue.values().next()) {
+        this.queue.delete(uri.value);
+        await this.publish(uri.value);
+        // Requests and edits that came in meanwhile are handled before the next document.
+        await nextTurn();
+      }
+    } finally {
+      this.draining = false;
+    }
   }
 
   /** Marks documents stale (their dependencies or settings changed) and validates them again. */
@@ -129,10 +152,26 @@ export class DocumentValidator {
     if (!latest) return undefined;
     const previous = this.states.get(document.uri);
     const started = performance.now();
-    const validation = validateFile(path, latest.getText(), context, previous?.validation?.tree);
+    const steps = validateFileSteps(path, latest.getText(), context, previous?.validation?.tree);
+    let validation: FileValidation | undefined;
+    for (let sliceEnd = performance.now() + SLICE_MS; ; ) {
+      const step = steps.next();
+      if (step.done) {
+        validation = step.value;
+        break;
+      }
+      if (performance.now() < sliceEnd) continue;
+      await nextTurn();
+      if (this.documents.get(latest.uri)?.version !== latest.version) {
+        // Edited (or closed) meanwhile: the rest of this validation would describe text that is gone.
+        steps.return(undefined);
+        return undefined;
+      }
+      sliceEnd = performance.now() + SLICE_MS;
+    }
     const elapsed = performance.now() - started;
     if (elapsed > 200) this.connection.console.info(`Validated ${path} in ${elapsed.toFixed(0)} ms`);
-    const dependencies = previous?.dependencies ?? [];
+    const dependencies = validation?.dependencies ?? (validation?.kind === 'memory' ? [] : (previous?.dependencies ?? []));
     const state: DocumentState = { uri: latest.uri, path, version: latest.version, tick, context, validation, dependencies };
     this.states.set(latest.uri, state);
     return state;
@@ -153,17 +192,8 @@ export class DocumentValidator {
     const last = this.published.get(uri);
     if (last && last.version === state.version && last.tick === state.tick) return;
     this.published.set(uri, { version: state.version, tick: state.tick });
-    const diagnostics = (state.validation?.diagnostics ?? []).map((d) => toLspDiagnostic(d, (p) => this.uriOf(p)));
+    const diagnostics = publishedDiagnostics(state.validation?.diagnostics ?? []).map((d) => toLspDiagnostic(d, (p) => this.uriOf(p)));
     void this.connection.sendDiagnostics({ uri, version: state.version, diagnostics });
-    if (state.validation?.kind === 'memory') setImmediate(() => this.refreshDependencies(state));
-  }
-
-  private refreshDependencies(state: DocumentState): void {
-    // A newer validation replaced this one: it refreshes its own.
-    if (this.states.get(state.uri) !== state) return;
-    const document = this.documents.get(state.uri);
-    if (!document || document.version !== state.version) return;
-    state.dependencies = fileDependencies(state.path, document.getText(), state.context);
   }
 
   /** The open document's own URI (same encoding VS Code used), else one made from the path. */

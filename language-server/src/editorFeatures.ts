@@ -29,7 +29,8 @@ export function registerEditorFeatures(connection: Connection, documents: TextDo
     try {
       const state = await validator.current(uri);
       const document = documents.get(uri);
-      if (!state?.validation || !document) return fallback;
+      // A file over its size limit is not read for features either: the one diagnostic says why.
+      if (!state?.validation || state.validation.notChecked || !document) return fallback;
       return run(state, document.getText());
     } catch (error) {
       connection.console.error(`${feature} failed in ${uri}: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);

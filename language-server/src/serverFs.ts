@@ -9,9 +9,8 @@ import * as os from 'node:os';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { ValidationFs } from '../../extension/src/core/diagnostics/diagnostic';
-
-/** Larger files are not read for validation (an import of a build artefact, a log). */
-const MAX_READ_BYTES = 4 * 1024 * 1024;
+// Larger files are not read for validation (an import of a build artefact, a log): the CLI's limit too.
+import { MAX_READ_BYTES } from '../../extension/src/core/validation/fileLimits';
 
 /** `file:///c%3A/a/b.md` -> `/c:/a/b.md`, `file:///w/a.md` -> `/w/a.md`; undefined for other schemes. */
 export function uriToPath(uri: string): string | undefined {

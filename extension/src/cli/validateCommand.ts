@@ -13,7 +13,9 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parse as parseJsonc, type ParseError } from 'jsonc-parser';
-import { compareDiagnostics, type ValidationFs } from '../core/diagnostics/diagnostic';
+import { compareDiagnostics, type OrchardDiagnostic, type ValidationFs } from '../core/diagnostics/diagnostic';
+import { jsonTooDeep, tooDeepMessage } from '../core/diagnostics/nestingDepth';
+import { fileTooLarge, fileUnreadable, MAX_CHECKED_BYTES, MAX_READ_BYTES, type FileKind } from '../core/validation/fileLimits';
 import {
   allDiagnosticCodes,
   checkGlobs,
@@ -43,7 +45,10 @@ and .orchard/schema.yaml, as the editor does. Folders are searched for those fil
                             (default: the current folder); paths in the output are relative to it
 
 orchard.memory.globs and orchard.trees.globs in DIR/.vscode/settings.json replace the default
-globs. Exit codes: 0 no errors (warnings allowed), 1 errors found, 2 wrong command line.
+globs. A file over its size limit (memory files, blueprints and schema.yaml 1 MiB, trees 4 MiB)
+or one that cannot be read is reported as not checked (orchard/file-too-large,
+orchard/file-unreadable, errors) and the others are checked as usual.
+Exit codes: 0 no errors (warnings allowed), 1 errors found, 2 wrong command line.
 Every code is explained in docs/diagnostics.md.
 `;
 
@@ -80,10 +85,19 @@ export const validateCommand: CliCommand = {
     const reports: FileReport[] = [];
     for (const file of files) {
       const posixFile = toPosix(file);
-      const text = diskFs.readText(posixFile);
-      if (text === undefined) throw new Error(`cannot read ${path.relative(root, file)}`);
-      const validation = validateFile(posixFile, text, context);
-      reports.push({ file: relativeToRoot(posixRoot, posixFile)!, diagnostics: [...(validation?.diagnostics ?? [])].sort(compareDiagnostics) });
+      const relative = relativeToRoot(posixRoot, posixFile)!;
+      // One file too large or unreadable is reported as such; every other file still gets its report.
+      const read = readForValidation(file, context.classifier.kindOf(relative)!);
+      if ('refused' in read) {
+        reports.push({ file: relative, diagnostics: [read.refused], notChecked: true });
+        continue;
+      }
+      const validation = validateFile(posixFile, read.text, context);
+      reports.push({
+        file: relative,
+        diagnostics: [...(validation?.diagnostics ?? [])].sort(compareDiagnostics),
+        ...(validation?.notChecked ? { notChecked: true as const } : {}),
+      });
     }
     reports.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
 
@@ -148,6 +162,11 @@ function readGlobSettings(root: string, io: CliIo): FileGlobs {
   } catch {
     return DEFAULT_GLOBS;
   }
+  // jsonc-parser recurses per level: a settings file nested 100,000 deep would overflow the stack.
+  if (jsonTooDeep(text)) {
+    io.err(`orchard: warning: .vscode/settings.json is ${tooDeepMessage()}; using the default globs\n`);
+    return DEFAULT_GLOBS;
+  }
   const errors: ParseError[] = [];
   const settings: unknown = parseJsonc(text, errors, { allowTrailingComma: true });
   if (errors.length > 0 || typeof settings !== 'object' || settings === null) {
@@ -171,8 +190,20 @@ function toNative(posixPath: string): string {
   return posixPath.slice(1).replace(/\//g, '\\');
 }
 
-/** Larger files are not read as imports (a build artefact, a log). */
-const MAX_READ_BYTES = 4 * 1024 * 1024;
+/**
+ * A file to validate, read only when it is within its kind's limit: a 200 MB
+ * CLAUDE.md is refused from its size on disk, never read.
+ */
+function readForValidation(file: string, kind: FileKind): { text: string } | { refused: OrchardDiagnostic } {
+  try {
+    const size = fs.statSync(file).size;
+    if (size > MAX_CHECKED_BYTES[kind]) return { refused: fileTooLarge(kind, size) };
+    return { text: fs.readFileSync(file, 'utf8') };
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    return { refused: fileUnreadable(reason) };
+  }
+}
 
 class DiskFs implements ValidationFs {
   readonly homeDir = toPosix(os.homedir());

@@ -13,6 +13,8 @@ export interface FileReport {
   /** Relative to the root, with `/`. */
   file: string;
   diagnostics: OrchardDiagnostic[];
+  /** Refused (over its size limit, or unreadable): its one diagnostic says why. */
+  notChecked?: true;
 }
 
 /** One entry of `--format json`. */
@@ -51,8 +53,9 @@ export function countBySeverity(reports: readonly FileReport[]): Record<Severity
 export function formatText(reports: readonly FileReport[]): string {
   const lines = toJsonProblems(reports).map((p) => `${p.file}:${p.line}:${p.column}: ${p.severity} ${p.code}: ${p.message}`);
   const counts = countBySeverity(reports);
-  const files = reports.length;
-  const checked = `${files} file${files === 1 ? '' : 's'} checked`;
+  const refused = reports.filter((r) => r.notChecked).length;
+  const files = reports.length - refused;
+  const checked = `${files} file${files === 1 ? '' : 's'} checked${refused > 0 ? `, ${refused} not checked` : ''}`;
   const found = (Object.keys(counts) as Severity[])
     .filter((s) => counts[s] > 0)
     .map((s) => `${counts[s]} ${s === 'information' ? 'info' : s}${counts[s] === 1 || s === 'information' ? '' : 's'}`);

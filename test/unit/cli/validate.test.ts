@@ -173,6 +173,53 @@ describe('orchard validate', () => {
     expect(n.out).toMatch(/tree\/unknown-dependency/);
   });
 
+  it('reports every file when some are too large: the refused ones are named, with why, in text, json and sarif', () => {
+    const dir = sample();
+    // 5 MiB of ordinary notes (over the hosts' old 4 MiB read limit too), and 2 MiB (over the 1 MiB memory limit only).
+    const notes = (bytes: number) => ('# Notes\n' + 'See [the guide](docs/guide.md) and `npm test`.\n'.repeat(bytes / 40)).slice(0, bytes);
+    fs.writeFileSync(path.join(dir, 'AGENTS.md'), notes(5 * 1024 * 1024));
+    fs.mkdirSync(path.join(dir, 'context'), { recursive: true });
+    fs.writeFileSync(path.join(dir, 'context', 'notes.md'), notes(2 * 1024 * 1024));
+
+    const text = orchard(dir);
+    expect(text.code).toBe(1);
+    expect(text.err).toBe('');
+    const lines = text.out.trim().split('\n');
+    expect(lines).toContain(lines.find((l) => l.startsWith('CLAUDE.md:3:1: error memory/import-not-found: ')));
+    expect(lines.some((l) => l.startsWith('cookbooks/trees/nightly.yaml:7:') && l.includes('tree/unknown-dependency'))).toBe(true);
+    expect(lines).toContain('AGENTS.md:1:1: error orchard/file-too-large: not checked: this memory file is 5 MiB, more than the 1 MiB Orchard checks (a larger one would hold up the editor on every edit)');
+    expect(lines.find((l) => l.startsWith('context/notes.md:1:1: error orchard/file-too-large: not checked: this memory file is 2 MiB'))).toBeDefined();
+    expect(lines.at(-1)).toMatch(/^4 errors(, .*)? \(3 files checked, 2 not checked\)$/);
+
+    const json = JSON.parse(orchard(dir, '--format', 'json').out) as { file: string; code: string; message: string }[];
+    expect(json.filter((p) => p.code === 'orchard/file-too-large').map((p) => p.file)).toEqual(['AGENTS.md', 'context/notes.md']);
+    expect(json.map((p) => p.code)).toEqual(expect.arrayContaining(['memory/import-not-found', 'tree/unknown-dependency']));
+
+    const sarif = JSON.parse(orchard(dir, '--format', 'sarif').out);
+    const refused = sarif.runs[0].results.filter((r: { ruleId: string }) => r.ruleId === 'orchard/file-too-large');
+    expect(refused.map((r: { locations: { physicalLocation: { artifactLocation: { uri: string } } }[] }) => r.locations[0]!.physicalLocation.artifactLocation.uri)).toEqual(['AGENTS.md', 'context/notes.md']);
+  });
+
+  it('refuses a 200 MB CLAUDE.md from its size on disk, without reading it', () => {
+    const dir = workspace({ 'docs/ok.md': '# Ok\n' });
+    // A sparse file: 200 MB long, nothing written.
+    const fd = fs.openSync(path.join(dir, 'CLAUDE.md'), 'w');
+    fs.ftruncateSync(fd, 200 * 1024 * 1024);
+    fs.closeSync(fd);
+    const started = performance.now();
+    const r = spawnSync(process.execPath, ['--max-old-space-size=64', cli, 'validate', '--format', 'json'], { cwd: dir, encoding: 'utf8' });
+    expect(performance.now() - started).toBeLessThan(5000);
+    expect(r.status, r.stderr).toBe(1);
+    expect(JSON.parse(r.stdout)).toEqual([expect.objectContaining({ file: 'CLAUDE.md', line: 1, code: 'orchard/file-too-large', message: expect.stringMatching(/is 200 MiB, more than the 1 MiB/) })]);
+  });
+
+  it('survives a .vscode/settings.json nested 100,000 deep (the default globs apply)', () => {
+    const dir = workspace({ '.vscode/settings.json': '['.repeat(100_000), 'CLAUDE.md': '@missing.md\n' });
+    const r = orchard(dir, '--format', 'json');
+    expect(r.err).toMatch(/warning: \.vscode\/settings\.json is nested deeper than 256 levels/);
+    expect((JSON.parse(r.out) as { code: string }[]).map((p) => p.code)).toEqual(['memory/import-not-found']);
+  });
+
   it("passes on this repository's own CLAUDE.md", () => {
     const r = orchard(repoRoot, 'CLAUDE.md');
     expect(r.err).toBe('');

@@ -12,6 +12,7 @@ import {
   loadProjectSchema,
   validateFile,
 } from '../../../extension/src/core/validation/validateFiles';
+import { FILE_TOO_LARGE_CODE, FILE_UNREADABLE_CODE, MORE_PROBLEMS_CODE } from '../../../extension/src/core/validation/fileLimits';
 import { memoryFs } from './memoryFs';
 
 const doc = readFileSync(new URL('../../../docs/diagnostics.md', import.meta.url), 'utf8');
@@ -48,7 +49,14 @@ describe('docs/diagnostics.md', () => {
     for (const code of codes) expect(code).toMatch(/^(tree|memory|schema|blueprint|orchard)\/[a-z]+(-[a-z]+)*$/);
   });
 
-  it.each(documented.filter((e) => e.code !== INTERNAL_ERROR_CODE).map((e) => [e.code, e] as const))('the example of %s produces it', (code, example) => {
+  // A few codes cannot have a live example (a bug, a file over a megabyte, the file system): their section says so.
+  const withoutExample = new Set([INTERNAL_ERROR_CODE, FILE_TOO_LARGE_CODE, FILE_UNREADABLE_CODE, MORE_PROBLEMS_CODE]);
+
+  it('says why the codes without an example have none', () => {
+    for (const code of withoutExample) expect(doc.split(`### \`${code}\``)[1]?.split('### ')[0], code).toMatch(/No example:\s/);
+  });
+
+  it.each(documented.filter((e) => !withoutExample.has(e.code)).map((e) => [e.code, e] as const))('the example of %s produces it', (code, example) => {
     expect(example.checked, `${code} has no example block marked file=`).toBeDefined();
     const { path, text } = example.checked!;
     const fs = memoryFs({ ...example.context, [path]: text });

@@ -257,3 +257,67 @@ describe('the Orchard language server over LSP', () => {
     expect(session.logs.join('\n')).toMatch(/orchard\.trees\.globs\[0\] must be a non-empty glob string, not a number; ignored/);
   });
 });
+
+describe('large and hostile documents', () => {
+  type LspSymbol = { name: string; children?: LspSymbol[] };
+  const names = (list: LspSymbol[]): string[] => list.flatMap((s) => [s.name, ...names(s.children ?? [])]);
+  /** Just under the 1 MiB limit for memory files: one line of links and code spans, once quadratic to scan (20 s at half a megabyte). */
+  const LARGE = '# Notes\n' + '[a](b) `c` '.repeat(94_000) + '\n';
+
+  it('a file over its size limit gets one diagnostic saying why, and editor features do not read it', async () => {
+    const dir = workspace({});
+    const session = await start(dir);
+    const uri = uriOf(dir, 'CLAUDE.md');
+    const text = '# Notes\n' + '[a](b) `c` @d.md\n'.repeat(80_000);
+    expect(await open(session, dir, 'CLAUDE.md', text, 'markdown')).toEqual([
+      expect.objectContaining({
+        code: 'orchard/file-too-large',
+        severity: 1,
+        range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
+        message: 'not checked: this memory file is 1.3 MiB, more than the 1 MiB Orchard checks (a larger one would hold up the editor on every edit)',
+      }),
+    ]);
+    expect(await request(session, 'textDocument/documentSymbol', { textDocument: { uri } })).toEqual([]);
+  }, 20_000);
+
+  it('answers a small document while a large one is being validated, and sends at most 1,000 problems', async () => {
+    const dir = workspace({});
+    const session = await start(dir);
+    const small = uriOf(dir, 'AGENTS.md');
+    await open(session, dir, 'AGENTS.md', '# Agents\n\n## Build\n', 'markdown');
+    const large = uriOf(dir, 'CLAUDE.md');
+    let largePublishedAt = Infinity;
+    const largeDiagnostics = session.nextDiagnostics(large, 1).then((published) => ((largePublishedAt = published.at), published));
+    await session.open(large, 'markdown', LARGE, 1);
+    const asked = performance.now();
+    const symbols = await request<LspSymbol[]>(session, 'textDocument/documentSymbol', { textDocument: { uri: small } });
+    const answered = performance.now();
+    expect(names(symbols)).toEqual(['Agents', 'Build']);
+    // Answered between two slices of the large validation, not after it.
+    expect(answered, `answered ${(answered - asked).toFixed(0)} ms after asking`).toBeLessThan(largePublishedAt);
+    expect(answered - asked).toBeLessThan(1000);
+    const diagnostics = (await largeDiagnostics).params.diagnostics as Diagnostic[];
+    expect(diagnostics).toHaveLength(1000);
+    expect(diagnostics.at(-1)).toMatchObject({ code: 'orchard/more-problems', severity: 3 });
+    expect(diagnostics.at(-1)!.message).toMatch(/^93,001 more problems in this file are not shown \(the editor gets the first 1,000, errors first\)/);
+  }, 20_000);
+
+  it('drops the validation of a large document that was edited meanwhile', async () => {
+    const dir = workspace({});
+    const session = await start(dir);
+    const uri = uriOf(dir, 'CLAUDE.md');
+    const started = performance.now();
+    // The same links and code spans on 9,500 lines: the scan yields every 2,000 lines, the link check every 2,000 links.
+    await open(session, dir, 'CLAUDE.md', LARGE.replace(/(?:\[a\]\(b\) `c` ){10}/g, '$&\n'), 'markdown');
+    const validated = () => session.logs.filter((line) => line.startsWith('Validated ') && line.includes('CLAUDE.md')).length;
+    // The server logs each validation that took over 200 ms: this one must, for the count below to mean anything.
+    expect(validated(), `first validation took ${(performance.now() - started).toFixed(0)} ms`).toBe(1);
+    const last = session.nextDiagnostics(uri, 6);
+    session.edit(uri, 2, 2, 0, 'x');
+    await new Promise((r) => setTimeout(r, 60));
+    for (let version = 3; version <= 6; version++) session.edit(uri, version, 2, 0, 'x');
+    expect((await last).params.version).toBe(6);
+    // Version 2 was being validated when 3 arrived: it was dropped at its next slice, not finished.
+    expect(validated()).toBe(2);
+  }, 20_000);
+});

@@ -9,8 +9,9 @@
  * Files that resolve outside the workspace (a symlinked CLAUDE.md pointing at
  * a home folder) are skipped: memory must not carry other files to the model.
  */
-import { readdir, readFile, realpath, stat } from 'node:fs/promises';
+import { open, readdir, stat } from 'node:fs/promises';
 import * as path from 'node:path';
+import { resolveInside } from '../../platform/confinedPath';
 
 export interface MemoryLimits {
   /** Bytes of one file at most. */
@@ -46,13 +47,13 @@ async function memoryCandidates(root: string): Promise<string[]> {
   return files;
 }
 
-async function insideWorkspace(root: string, file: string): Promise<boolean> {
+/** The file's real path when it is a regular file inside the workspace after every link (platform/confinedPath.ts). */
+async function fileInsideWorkspace(root: string, file: string): Promise<string | undefined> {
   try {
-    const [realRoot, realFile] = await Promise.all([realpath(root), realpath(file)]);
-    const rel = path.relative(realRoot, realFile);
-    return rel !== '' && !rel.startsWith('..') && !path.isAbsolute(rel) && (await stat(realFile)).isFile();
+    const real = await resolveInside(root, file);
+    return (await stat(real)).isFile() ? real : undefined;
   } catch {
-    return false;
+    return undefined; // Outside, missing or unreadable: memory is best effort.
   }
 }
 
@@ -60,31 +61,60 @@ async function insideWorkspace(root: string, file: string): Promise<boolean> {
 export function utf8Prefix(text: string, maxBytes: number): { text: string; bytes: number } {
   const buffer = Buffer.from(text, 'utf8');
   if (buffer.length <= maxBytes) return { text, bytes: buffer.length };
-  let end = Math.max(0, maxBytes);
-  // Back up to the start of a character: continuation bytes are 10xxxxxx.
-  while (end > 0 && (buffer[end]! & 0xc0) === 0x80) end--;
+  const end = characterStartAtOrBefore(buffer, maxBytes);
   return { text: buffer.subarray(0, end).toString('utf8'), bytes: end };
+}
+
+/** Backs up from `at` to the start of a character: continuation bytes are 10xxxxxx. */
+function characterStartAtOrBefore(buffer: Uint8Array, at: number): number {
+  let end = Math.max(0, Math.min(at, buffer.length));
+  while (end > 0 && end < buffer.length && (buffer[end]! & 0xc0) === 0x80) end--;
+  return end;
+}
+
+/**
+ * The file's size and its first `maxBytes` as text (never cut inside a
+ * character): only those bytes are read, so a 200 MB CLAUDE.md costs 16 KiB,
+ * not 200 MB of memory before the cap applies.
+ */
+async function readPrefix(file: string, maxBytes: number): Promise<{ text: string; bytes: number; keptBytes: number }> {
+  const handle = await open(file, 'r');
+  try {
+    const size = (await handle.stat()).size;
+    // Up to 3 bytes more than the cap: enough to see whether the character at the cut goes on.
+    const buffer = Buffer.alloc(Math.min(size, maxBytes + 3));
+    let filled = 0;
+    while (filled < buffer.length) {
+      const { bytesRead } = await handle.read(buffer, filled, buffer.length - filled, filled);
+      if (bytesRead === 0) break;
+      filled += bytesRead;
+    }
+    const end = filled <= maxBytes ? filled : characterStartAtOrBefore(buffer.subarray(0, filled), maxBytes);
+    return { text: buffer.subarray(0, end).toString('utf8'), bytes: Math.max(size, filled), keptBytes: end };
+  } finally {
+    await handle.close();
+  }
 }
 
 export async function readProjectMemory(workspaceRoot: string, limits: MemoryLimits = DEFAULT_MEMORY_LIMITS): Promise<MemoryFile[]> {
   const out: MemoryFile[] = [];
   let remaining = limits.totalBytes;
   for (const file of await memoryCandidates(workspaceRoot)) {
-    const absolute = path.join(workspaceRoot, file);
-    if (!(await insideWorkspace(workspaceRoot, absolute))) continue;
-    let text: string;
+    const real = await fileInsideWorkspace(workspaceRoot, file);
+    if (real === undefined) continue;
+    const cap = Math.min(limits.perFileBytes, remaining);
+    let read: Awaited<ReturnType<typeof readPrefix>>;
     try {
-      text = await readFile(absolute, 'utf8');
+      read = await readPrefix(real, cap);
     } catch {
       continue; // Removed or unreadable since it was listed: memory is best effort.
     }
-    if (text.trim() === '') continue;
-    const bytes = Buffer.byteLength(text, 'utf8');
-    const cap = Math.min(limits.perFileBytes, remaining);
-    const kept = utf8Prefix(text, cap);
+    const { text, bytes, keptBytes } = read;
+    // A blank file says nothing; one cut short (even to nothing by the total cap) is still named, with what was cut.
+    if (bytes <= cap && text.trim() === '') continue;
     const cutBy = bytes <= cap ? null : cap === limits.perFileBytes ? 'file-cap' : 'total-cap';
-    out.push({ file, text: kept.text, bytes, keptBytes: kept.bytes, cutBy });
-    remaining -= kept.bytes;
+    out.push({ file, text, bytes, keptBytes, cutBy });
+    remaining -= keptBytes;
   }
   return out;
 }

@@ -5,6 +5,7 @@
  * Pure: the language server maps offsets to positions.
  */
 import { findNodeAtLocation, parseTree, type Node } from 'jsonc-parser';
+import { lineStartOffsets } from '../diagnostics/lineIndex';
 import { parseBlueprintText } from './blueprintFile';
 
 export interface BlueprintDiagnostic {
@@ -44,10 +45,13 @@ function nodeFor(root: Node, segments: Array<string | number>): Node {
 export function blueprintDiagnostics(text: string): BlueprintDiagnostic[] {
   const result = parseBlueprintText(text);
   if (result.ok) return [];
-  const root = parseTree(text);
+  // Syntax problems carry their position (and the text may nest too deeply for parseTree); schema problems need the tree.
+  const syntaxOnly = result.problems.every((p) => p.line !== undefined);
+  const root = syntaxOnly ? undefined : parseTree(text);
+  const lineStarts = lineStartOffsets(text);
   return result.problems.map((p) => {
     if (p.message.startsWith('JSON syntax error') || !root) {
-      const offset = offsetOf(text, p.line ?? 1, p.column ?? 1);
+      const offset = offsetOf(text, lineStarts, p.line ?? 1, p.column ?? 1);
       return { start: offset, end: Math.min(text.length, offset + 1), message: p.message, code: 'blueprint/json-syntax' as const };
     }
     const segments = pathSegments(p.path);
@@ -63,12 +67,8 @@ export function blueprintDiagnostics(text: string): BlueprintDiagnostic[] {
   });
 }
 
-function offsetOf(text: string, line: number, column: number): number {
-  let offset = 0;
-  for (let l = 1; l < line; l++) {
-    const next = text.indexOf('\n', offset);
-    if (next < 0) return text.length;
-    offset = next + 1;
-  }
-  return Math.min(text.length, offset + column - 1);
+/** 1-based line and column -> offset. */
+function offsetOf(text: string, lineStarts: readonly number[], line: number, column: number): number {
+  const start = lineStarts[line - 1];
+  return start === undefined ? text.length : Math.min(text.length, start + column - 1);
 }

@@ -5,6 +5,8 @@
  */
 import { parse as parseJsonc, printParseErrorCode, type ParseError } from 'jsonc-parser';
 import type * as z from 'zod/mini';
+import { lineStartOffsets, positionIn } from '../diagnostics/lineIndex';
+import { jsonTooDeep, tooDeepMessage } from '../diagnostics/nestingDepth';
 import { Blueprint, isValidSlug, MAX_SLUG_LENGTH } from './blueprint';
 
 export interface BlueprintProblem {
@@ -44,30 +46,33 @@ export function problemsFromZod(error: z.core.$ZodError): BlueprintProblem[] {
   });
 }
 
-function positionOf(text: string, offset: number): { line: number; column: number } {
-  let line = 1;
-  let lineStart = 0;
-  for (let i = 0; i < offset && i < text.length; i++) {
-    if (text.charCodeAt(i) === 10) {
-      line++;
-      lineStart = i + 1;
-    }
-  }
-  return { line, column: offset - lineStart + 1 };
+/** 1-based line and column of each offset, lines ending as the editor ends them (`\n`, `\r\n`, `\r`). */
+function positionsIn(text: string): (offset: number) => { line: number; column: number } {
+  const starts = lineStartOffsets(text);
+  return (offset) => {
+    const position = positionIn(starts, Math.min(offset, text.length));
+    return { line: position.line + 1, column: position.character + 1 };
+  };
 }
 
 export function parseBlueprintText(text: string): BlueprintParseResult {
   if (text.trim() === '') return { ok: false, problems: [{ path: '$', message: 'the file is empty' }] };
+  // jsonc-parser recurses once per level: `[[[[…` 100,000 deep would overflow the stack.
+  const tooDeep = jsonTooDeep(text);
+  if (tooDeep) {
+    return { ok: false, problems: [{ path: '$', message: `JSON syntax error: ${tooDeepMessage(tooDeep.limit)}`, ...positionsIn(text)(tooDeep.offset) }] };
+  }
   const errors: ParseError[] = [];
   // Strict JSON: no comments, no trailing commas, as other tools will read it too.
   const data: unknown = parseJsonc(text, errors, { allowTrailingComma: false, disallowComments: true });
   if (errors.length > 0) {
+    const positionOf = positionsIn(text);
     return {
       ok: false,
       problems: errors.map((e) => ({
         path: '$',
         message: `JSON syntax error: ${printParseErrorCode(e.error)}`,
-        ...positionOf(text, e.offset),
+        ...positionOf(e.offset),
       })),
     };
   }

@@ -6,6 +6,7 @@
 import type { ResolvedMemoryRule } from '../projectSchema/projectSchema';
 import type { OrchardDiagnostic, ValidationFs } from '../diagnostics/diagnostic';
 import { lineRange } from '../diagnostics/lineIndex';
+import type { Steps } from '../diagnostics/steps';
 import { normalizeHeading, type Heading, type LinkRef, type MarkdownScan } from './markdownScan';
 import type { MemoryKind } from '../memoryKinds';
 import { MEMORY_KIND_LABELS } from '../memoryKinds';
@@ -41,9 +42,13 @@ export function resolveLinkTarget(link: LinkRef, fromFile: string, root: string)
   return joinPath(base, decoded);
 }
 
-export function linkDiagnostics(scan: MarkdownScan, path: string, root: string, fs: ValidationFs, consulted: Set<string>): OrchardDiagnostic[] {
+/** Links checked between two yields: a file with a hundred thousand links is checked in slices. */
+const LINKS_PER_STEP = 2000;
+
+export function* linkDiagnostics(scan: MarkdownScan, path: string, root: string, fs: ValidationFs, consulted: Set<string>): Steps<OrchardDiagnostic[]> {
   const diagnostics: OrchardDiagnostic[] = [];
-  for (const link of scan.links) {
+  for (const [index, link] of scan.links.entries()) {
+    if (index % LINKS_PER_STEP === LINKS_PER_STEP - 1) yield;
     const target = resolveLinkTarget(link, path, root);
     // A link that climbs out of the workspace is usually relative to a web page (`../../issues` on GitHub).
     if (target === undefined || !isInside(target, root)) continue;
@@ -66,9 +71,9 @@ export function linkDiagnostics(scan: MarkdownScan, path: string, root: string, 
   return diagnostics;
 }
 
-/** Lines of the file as an editor counts them (a final newline does not start another line). */
+/** Lines of the file as an editor counts them (a final line break does not start another line). */
 export function countLines(text: string, lines: string[]): number {
-  return text.endsWith('\n') ? lines.length - 1 : lines.length;
+  return text.endsWith('\n') || text.endsWith('\r') ? lines.length - 1 : lines.length;
 }
 
 function firstLineRange(scan: MarkdownScan): ReturnType<typeof lineRange> {

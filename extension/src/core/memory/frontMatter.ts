@@ -13,7 +13,8 @@ import { isMap, isScalar, isSeq, parseDocument, visit, type Node as YamlNode } f
 import type * as z from 'zod/mini';
 import type { OrchardDiagnostic, Range } from '../diagnostics/diagnostic';
 import { closestMatch } from '../diagnostics/didYouMean';
-import { lineRange, type LineIndex } from '../diagnostics/lineIndex';
+import { lineRange, withLfLineBreaks, type LineIndex } from '../diagnostics/lineIndex';
+import { tooDeepMessage, yamlTooDeep } from '../diagnostics/nestingDepth';
 import type { MarkdownScan } from './markdownScan';
 import type { MemoryKind } from '../memoryKinds';
 import { FRONT_MATTER_SCHEMAS, GLOB_FIELDS, USES_FRONT_MATTER } from './memorySchemas';
@@ -29,6 +30,13 @@ export interface FrontMatterField extends FieldValue {
   /** For a list value, each item with its own range. */
   items?: FieldValue[];
 }
+
+/**
+ * Front matter holds a few settings (a description, globs, a flag). The `yaml`
+ * package needs seconds for a megabyte of hostile YAML, so a block longer than
+ * this is reported, not parsed.
+ */
+export const MAX_FRONT_MATTER_CHARS = 64 * 1024;
 
 function fieldError(range: Range, message: string, code = 'memory/front-matter-field'): OrchardDiagnostic {
   return { range, severity: 'error', code, message };
@@ -99,7 +107,8 @@ function fieldDiagnostics(field: FrontMatterField, schema: z.ZodMiniType): Orcha
 }
 
 function readYaml(source: string, baseOffset: number, lines: LineIndex): FrontMatterField[] | undefined {
-  const doc = parseDocument(source, { uniqueKeys: false, prettyErrors: false });
+  // `yaml` reads a lone `\r` as no line break; as `\n` (same offsets) the ranges stay those of the text.
+  const doc = parseDocument(withLfLineBreaks(source), { uniqueKeys: false, prettyErrors: false });
   if (doc.errors.length > 0) return undefined;
   // `globs: *.ts` parses as an alias named `.ts`: that is Cursor's unquoted glob, so read the lines leniently.
   let hasAlias = false;
@@ -137,6 +146,12 @@ function lenientScalar(raw: string): unknown {
   return quoted ? quoted[2] : text;
 }
 
+function withoutTrailingBlanks(text: string): string {
+  let end = text.length;
+  while (end > 0 && (text[end - 1] === ' ' || text[end - 1] === '\t')) end--;
+  return text.slice(0, end);
+}
+
 /** `key: value` and `- item` lines, the way Cursor and VS Code read front matter that is not strict YAML. */
 function readLenient(scan: MarkdownScan, closeLine: number): { fields: FrontMatterField[]; problems: OrchardDiagnostic[] } {
   const fields: FrontMatterField[] = [];
@@ -144,10 +159,11 @@ function readLenient(scan: MarkdownScan, closeLine: number): { fields: FrontMatt
   for (let line = 1; line < closeLine; line++) {
     const text = scan.lines[line] ?? '';
     if (text.trim() === '' || text.trimStart().startsWith('#')) continue;
-    const pair = /^([A-Za-z_][\w-]*)[ \t]*:[ \t]*(.*?)[ \t]*$/.exec(text);
+    // The value is trimmed by hand: `(.*?)[ \t]*$` retries the trailing blanks at every character, quadratic on long blank runs.
+    const pair = /^([A-Za-z_][\w-]*)[ \t]*:(.*)$/.exec(text);
     if (pair) {
       const key = pair[1] ?? '';
-      const raw = pair[2] ?? '';
+      const raw = withoutTrailingBlanks((pair[2] ?? '').replace(/^[ \t]+/, ''));
       const valueStart = raw === '' ? text.length : text.indexOf(raw, key.length + 1);
       const range = lineRange(line, valueStart, valueStart + raw.length);
       const field: FrontMatterField = { key, keyRange: lineRange(line, 0, key.length), value: lenientScalar(raw), range };
@@ -161,11 +177,12 @@ function readLenient(scan: MarkdownScan, closeLine: number): { fields: FrontMatt
       fields.push(field);
       continue;
     }
-    const item = /^[ \t]+-[ \t]+(.*?)[ \t]*$/.exec(text);
+    const item = /^[ \t]+-[ \t]+(.*)$/.exec(text);
     const last = fields[fields.length - 1];
     if (item && last && (last.value === null || last.items)) {
-      const start = text.indexOf(item[1] ?? '', text.indexOf('-') + 1);
-      const entry = { value: lenientScalar(item[1] ?? ''), range: lineRange(line, start, start + (item[1] ?? '').length) };
+      const value = withoutTrailingBlanks(item[1] ?? '');
+      const start = text.indexOf(value, text.indexOf('-') + 1);
+      const entry = { value: lenientScalar(value), range: lineRange(line, start, start + value.length) };
       last.items = [...(last.items ?? []), entry];
       last.value = last.items.map((each) => each.value);
       continue;
@@ -186,7 +203,14 @@ export function frontMatterDiagnostics(path: string, kind: MemoryKind, scan: Mar
   if (!schema) return [];
   const start = lines.lineStarts[1] ?? 0;
   const end = lines.lineStarts[block.closeLine] ?? start;
-  const strict = readYaml(lines.text.slice(start, end), start, lines);
+  if (end - start > MAX_FRONT_MATTER_CHARS) {
+    const size = `${Math.ceil((end - start) / 1024)} KiB`;
+    return [fieldError(lineRange(0, 0, 3), `front matter of ${size} is not checked: Orchard reads at most ${MAX_FRONT_MATTER_CHARS / 1024} KiB of it`, 'memory/front-matter-syntax')];
+  }
+  const source = lines.text.slice(start, end);
+  const tooDeep = yamlTooDeep(source);
+  if (tooDeep) return [fieldError(lines.rangeOf(start + tooDeep.offset, start + tooDeep.offset + 1), `front matter is ${tooDeepMessage(tooDeep.limit)}`, 'memory/front-matter-syntax')];
+  const strict = readYaml(source, start, lines);
   const { fields, problems } = strict ? { fields: strict, problems: [] } : readLenient(scan, block.closeLine);
   const diagnostics = [...problems];
   const shape = schema.def.shape;

@@ -13,6 +13,9 @@ export const MAX_IMPORT_HOPS = 5;
 /** How many files one validation may read while following imports; a guard against huge graphs. */
 const MAX_FILES_VISITED = 500;
 
+/** How much text one validation scans while following imports (each file is also capped by the host's read limit). */
+const MAX_CHARS_SCANNED = 16 * 1024 * 1024;
+
 /** Imports are followed only in files that are Markdown to Claude Code. */
 const MARKDOWN_FILE = /\.(?:md|mdc|markdown|txt)$/i;
 
@@ -32,6 +35,9 @@ export function resolveImportPath(importPath: string, fromFile: string, fs: Vali
 export class ImportGraph {
   private readonly cache = new Map<string, ResolvedImport[]>();
   private visited = 0;
+  private scanned = 0;
+  /** Per file, the first import of a shortest path back to the origin; computed on first use. */
+  private towardsOrigin: Map<string, ResolvedImport> | undefined;
 
   constructor(
     private readonly fs: ValidationFs,
@@ -56,10 +62,13 @@ export class ImportGraph {
     const cached = this.cache.get(path);
     if (cached) return cached;
     let imports: ResolvedImport[] = [];
-    if (this.visited < MAX_FILES_VISITED && MARKDOWN_FILE.test(path)) {
+    if (this.visited < MAX_FILES_VISITED && this.scanned < MAX_CHARS_SCANNED && MARKDOWN_FILE.test(path)) {
       this.visited++;
       const text = this.fs.readText(path);
-      if (text !== undefined) imports = this.resolveAll(path, text);
+      if (text !== undefined) {
+        this.scanned += text.length;
+        imports = this.resolveAll(path, text);
+      }
     }
     this.cache.set(path, imports);
     return imports;
@@ -69,20 +78,45 @@ export class ImportGraph {
     return scanMarkdown(text).imports.map((ref) => ({ ref, target: resolveImportPath(ref.path, path, this.fs) }));
   }
 
-  /** A path of imports from `start` back to the origin (`[start, …, origin]`), if there is one. */
+  /**
+   * A shortest path of imports from `start` back to the origin (`[start, …, origin]`), if there is one.
+   * One search for all starts: a walk per start was quadratic in a graph where many files import many.
+   */
   pathBackToOrigin(start: string): ResolvedImport[] | undefined {
-    const seen = new Set<string>();
-    const walk = (file: string): ResolvedImport[] | undefined => {
-      if (seen.has(file)) return undefined;
-      seen.add(file);
-      for (const entry of this.importsOf(file)) {
-        if (entry.target === this.origin) return [entry];
-        const rest = walk(entry.target);
-        if (rest) return [entry, ...rest];
+    const towards = (this.towardsOrigin ??= this.shortestPathsToOrigin());
+    const path: ResolvedImport[] = [];
+    for (let edge = towards.get(start); edge; edge = towards.get(edge.target)) {
+      path.push(edge);
+      if (edge.target === this.origin) return path;
+    }
+    return undefined;
+  }
+
+  /** Every file reachable from the origin, then breadth-first backwards from the origin over those imports. */
+  private shortestPathsToOrigin(): Map<string, ResolvedImport> {
+    const importers = new Map<string, { file: string; edge: ResolvedImport }[]>();
+    const reached = new Set<string>([this.origin]);
+    for (let queue = [this.origin], at = 0; at < queue.length; at++) {
+      const file = queue[at]!;
+      for (const edge of this.importsOf(file)) {
+        const list = importers.get(edge.target);
+        if (list) list.push({ file, edge });
+        else importers.set(edge.target, [{ file, edge }]);
+        if (!reached.has(edge.target)) {
+          reached.add(edge.target);
+          queue.push(edge.target);
+        }
       }
-      return undefined;
-    };
-    return walk(start);
+    }
+    const towards = new Map<string, ResolvedImport>();
+    for (let layer = [this.origin], at = 0; at < layer.length; at++) {
+      for (const { file, edge } of importers.get(layer[at]!) ?? []) {
+        if (file === this.origin || towards.has(file)) continue;
+        towards.set(file, edge);
+        layer.push(file);
+      }
+    }
+    return towards;
   }
 }
 
@@ -128,8 +162,8 @@ export function importGraphDiagnostics(graph: ImportGraph, root: string, fs: Val
       ...(related.length > 0 ? { related } : {}),
     });
   }
-  diagnostics.push(...depthDiagnostics(graph, root, fs, ownImports, inCycle));
-  return diagnostics;
+  // Not push(...): one per import, and a spread of 200,000 overflows the stack.
+  return diagnostics.concat(depthDiagnostics(graph, root, fs, ownImports, inCycle));
 }
 
 /** Breadth-first from the origin: a file first reached at hop 6 is never loaded; blame the origin's import that leads to it. */
@@ -140,6 +174,7 @@ function depthDiagnostics(
   ownImports: ResolvedImport[],
   inCycle: Set<ResolvedImport>,
 ): OrchardDiagnostic[] {
+  const own = new Set(ownImports);
   const hops = new Map<string, number>([[graph.origin, 0]]);
   const parent = new Map<string, string>();
   const firstHop = new Map<string, ResolvedImport>();
@@ -161,7 +196,7 @@ function depthDiagnostics(
       const diagnostics: OrchardDiagnostic[] = [];
       for (const file of next) {
         const entry = firstHop.get(file);
-        if (!entry || reported.has(entry) || inCycle.has(entry) || !ownImports.includes(entry)) continue;
+        if (!entry || reported.has(entry) || inCycle.has(entry) || !own.has(entry)) continue;
         reported.add(entry);
         const chain = [file];
         for (let step = parent.get(file); step !== undefined; step = parent.get(step)) chain.unshift(step);

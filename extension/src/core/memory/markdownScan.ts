@@ -5,6 +5,11 @@
  * checks need, and where it is unsure it errs towards "not an import, not a
  * link", because a wrong warning costs more than a missed one.
  */
+import { splitLines } from '../diagnostics/lineIndex';
+import { runToEnd, type Steps } from '../diagnostics/steps';
+import { codeSpans, SpanCursor } from './inlineSpans';
+
+export { codeSpans, SpanCursor };
 
 export interface TextSpan {
   line: number;
@@ -74,10 +79,6 @@ const KNOWN_FILE_EXTENSIONS = new Set(
   'md mdc markdown txt rst adoc org json jsonc yaml yml toml ini env xml csv ts tsx js jsx mjs cjs py rb go rs java kt swift c h cpp cs php sh bash zsh sql html css scss svelte vue prisma graphql proto'.split(' '),
 );
 
-export function splitLines(text: string): string[] {
-  return text.split('\n').map((line) => (line.endsWith('\r') ? line.slice(0, -1) : line));
-}
-
 /**
  * Claude Code reads `@path` as an import at the start of a line or after
  * whitespace. We also require it to look like a path, so `@alice`,
@@ -100,60 +101,24 @@ export function looksLikeImportPath(path: string): boolean {
   return extension !== undefined;
 }
 
-/** Trailing punctuation ends a sentence, not a path: `see @docs/a.md.` imports `docs/a.md`. */
-function trimImportPath(raw: string): string {
-  return raw.replace(/[.,;:!?)\]}>'"`]+$/, '');
-}
+const SENTENCE_END = new Set('.,;:!?)]}>\'"`');
 
 /**
- * Inline code spans of one line as [start, end) column pairs: a run of n
- * backticks closes at the next run of exactly n (unmatched runs are literal).
- * Linear in the line's length, so a line of ten thousand backticks stays cheap.
+ * Trailing punctuation ends a sentence, not a path: `see @docs/a.md.` imports `docs/a.md`.
+ * A loop from the end: the regex `/[.,…]+$/` retries from every run start, quadratic on `@a.....x`.
  */
-export function codeSpans(line: string): Array<[number, number]> {
-  const runs: Array<[number, number]> = [];
-  for (let i = line.indexOf('`'); i >= 0; ) {
-    let end = i;
-    while (line[end] === '`') end++;
-    runs.push([i, end - i]);
-    i = line.indexOf('`', end);
-  }
-  // For each run length, the indexes of the runs with that length, in order.
-  const byLength = new Map<number, number[]>();
-  runs.forEach(([, length], index) => {
-    const list = byLength.get(length);
-    if (list) list.push(index);
-    else byLength.set(length, [index]);
-  });
-  const cursor = new Map<number, number>();
-  const spans: Array<[number, number]> = [];
-  for (let index = 0; index < runs.length; ) {
-    const [start, length] = runs[index]!;
-    const list = byLength.get(length)!;
-    let at = cursor.get(length) ?? 0;
-    while (at < list.length && list[at]! <= index) at++;
-    cursor.set(length, at);
-    const closer = list[at];
-    if (closer === undefined) {
-      index++;
-      continue;
-    }
-    const [closeStart, closeLength] = runs[closer]!;
-    spans.push([start, closeStart + closeLength]);
-    index = closer + 1;
-  }
-  return spans;
-}
-
-function insideSpans(spans: Array<[number, number]>, column: number): boolean {
-  return spans.some(([start, end]) => column >= start && column < end);
+function trimImportPath(raw: string): string {
+  let end = raw.length;
+  while (end > 0 && SENTENCE_END.has(raw[end - 1]!)) end--;
+  return end === raw.length ? raw : raw.slice(0, end);
 }
 
 /** `<!-- … -->` comments of one line outside code spans; `open` when the last one runs on past the line. */
 function commentSpans(line: string, codes: Array<[number, number]>): { spans: Array<[number, number]>; open: boolean } {
   const spans: Array<[number, number]> = [];
+  const inCode = new SpanCursor(codes);
   for (let start = line.indexOf('<!--'); start >= 0; start = line.indexOf('<!--', start + 4)) {
-    if (insideSpans(codes, start)) continue;
+    if (inCode.inside(start)) continue;
     const end = line.indexOf('-->', start + 4);
     if (end < 0) {
       spans.push([start, line.length]);
@@ -174,13 +139,28 @@ function scanFrontMatter(lines: string[]): FrontMatterBlock | undefined {
   return { openLine: 0, closeLine: undefined };
 }
 
+/**
+ * A closing sequence of #s is decoration when preceded by a space (or it is all there is).
+ * Walked from the end: the regex `/(?:^|[ \t]+)#+[ \t]*$/` retried at every blank, quadratic on `#` + spaces.
+ */
+function withoutClosingSequence(content: string): string {
+  let end = content.length;
+  while (end > 0 && (content[end - 1] === ' ' || content[end - 1] === '\t')) end--;
+  let hashes = end;
+  while (hashes > 0 && content[hashes - 1] === '#') hashes--;
+  if (hashes === end) return content;
+  if (hashes === 0) return '';
+  if (content[hashes - 1] !== ' ' && content[hashes - 1] !== '\t') return content;
+  let blanks = hashes;
+  while (blanks > 0 && (content[blanks - 1] === ' ' || content[blanks - 1] === '\t')) blanks--;
+  return content.slice(0, blanks);
+}
+
 function atxHeading(line: string, lineNumber: number): Heading | undefined {
   const match = ATX_HEADING.exec(line);
   if (!match) return undefined;
   const level = match[1]?.length ?? 1;
-  let content = match[2] ?? '';
-  // A closing sequence of #s is decoration when preceded by a space (or it is all there is).
-  content = content.replace(/(?:^|[ \t]+)#+[ \t]*$/, '');
+  const content = withoutClosingSequence(match[2] ?? '');
   const text = content.trim();
   const textStart = text === '' ? line.length : line.indexOf(text, (match[1]?.length ?? 0) + line.indexOf('#'));
   return { level, text, line: lineNumber, textStart, textEnd: textStart + text.length };
@@ -192,6 +172,16 @@ function isParagraphText(line: string | undefined): boolean {
 
 /** Link destinations in one line outside code spans: inline links, images and reference definitions. */
 function scanLinks(line: string, lineNumber: number, spans: Array<[number, number]>, links: LinkRef[]): void {
+  const inSpan = new SpanCursor(spans);
+  // The next `>` at or after a position, found once for all `](<` before it (a line of `](<` with no `>` was quadratic).
+  let nextClose = -1;
+  const closeFrom = (from: number) => {
+    if (nextClose !== Infinity && nextClose < from) {
+      const found = line.indexOf('>', from);
+      nextClose = found < 0 ? Infinity : found;
+    }
+    return nextClose;
+  };
   const definition = REFERENCE_DEFINITION.exec(line);
   if (definition?.[1]) {
     const raw = definition[1];
@@ -199,12 +189,12 @@ function scanLinks(line: string, lineNumber: number, spans: Array<[number, numbe
     pushLink(raw, start, lineNumber, links);
   }
   for (let i = line.indexOf(']('); i >= 0; i = line.indexOf('](', i + 2)) {
-    if (insideSpans(spans, i)) continue;
+    if (inSpan.inside(i)) continue;
     let start = i + 2;
     while (line[start] === ' ' || line[start] === '\t') start++;
     if (line[start] === '<') {
-      const close = line.indexOf('>', start);
-      if (close < 0) continue;
+      const close = closeFrom(start);
+      if (close === Infinity) continue;
       pushLink(line.slice(start, close + 1), start, lineNumber, links);
       continue;
     }
@@ -236,17 +226,26 @@ function pushLink(raw: string, start: number, line: number, links: LinkRef[]): v
 }
 
 function scanImports(line: string, lineNumber: number, spans: Array<[number, number]>, imports: ImportRef[]): void {
+  const inSpan = new SpanCursor(spans);
   IMPORT_CANDIDATE.lastIndex = 0;
   for (let match = IMPORT_CANDIDATE.exec(line); match; match = IMPORT_CANDIDATE.exec(line)) {
     const at = match.index + (match[1]?.length ?? 0);
-    if (insideSpans(spans, at)) continue;
+    if (inSpan.inside(at)) continue;
     const path = trimImportPath(match[2] ?? '');
     if (!looksLikeImportPath(path)) continue;
     imports.push({ path, line: lineNumber, start: at, end: at + 1 + path.length });
   }
 }
 
+/** Lines scanned between two yields of scanMarkdownSteps (a few milliseconds of ordinary Markdown). */
+const LINES_PER_STEP = 2000;
+
 export function scanMarkdown(text: string): MarkdownScan {
+  return runToEnd(scanMarkdownSteps(text));
+}
+
+/** scanMarkdown, yielding every few thousand lines: the language server answers other requests in between. */
+export function* scanMarkdownSteps(text: string): Steps<MarkdownScan> {
   const lines = splitLines(text);
   const isCode: boolean[] = new Array<boolean>(lines.length).fill(false);
   const codeBlocks: CodeBlock[] = [];
@@ -268,6 +267,7 @@ export function scanMarkdown(text: string): MarkdownScan {
   // Inside an HTML comment nothing is read: not shown by Markdown, and a parked `@old.md` is not an import.
   let inComment = false;
   for (let i = first; i < lines.length; i++) {
+    if ((i - first) % LINES_PER_STEP === LINES_PER_STEP - 1) yield;
     const line = lines[i] ?? '';
     if (inComment) {
       isCode[i] = true;

@@ -6,13 +6,25 @@
 import type { CompletionItem, DocumentSymbol, Hover, Location, Position, Range } from '../diagnostics/diagnostic';
 import { resolveLinkTarget } from './documentChecks';
 import { resolveImportPath } from './importGraph';
-import { containsPosition, lineRange } from '../diagnostics/lineIndex';
-import { codeSpans, scanMarkdown, type Heading, type LinkRef } from './markdownScan';
+import { containsPosition, lineRange, splitLines } from '../diagnostics/lineIndex';
+import { codeSpans, scanMarkdown, type Heading, type LinkRef, type MarkdownScan } from './markdownScan';
 import type { MemoryContext } from './memoryContext';
 import { nearestPackage } from './packageManifests';
 import { dirnameOf, joinPath, normalizePath, relativeTo } from './posixPaths';
 
 const HOVER_LINES = 12;
+
+/**
+ * The last document scanned: completion, hover and the outline ask about the
+ * same text one request after another, and a megabyte file costs a scan of
+ * a hundred milliseconds or more. The same string is recognised at once.
+ */
+let lastScan: { text: string; scan: MarkdownScan } | undefined;
+
+function scanOf(text: string): MarkdownScan {
+  if (lastScan?.text !== text) lastScan = { text, scan: scanMarkdown(text) };
+  return lastScan.scan;
+}
 const HIDDEN_ENTRIES = new Set(['.git', 'node_modules', '.DS_Store']);
 
 function spanRange(span: { line: number; start: number; end: number }): Range {
@@ -52,7 +64,7 @@ function scriptCompletions(path: string, line: string, position: Position, ctx: 
 }
 
 export function memoryCompletions(path: string, text: string, position: Position, ctx: MemoryContext): CompletionItem[] {
-  const scan = scanMarkdown(text);
+  const scan = scanOf(text);
   const line = scan.lines[position.line] ?? '';
   const scripts = scriptCompletions(path, line, { line: position.line, character: Math.min(position.character, line.length) }, ctx);
   if (scripts) return scripts;
@@ -91,7 +103,7 @@ interface TargetAtPosition {
 }
 
 function targetAt(path: string, text: string, position: Position, ctx: MemoryContext): TargetAtPosition | undefined {
-  const scan = scanMarkdown(text);
+  const scan = scanOf(text);
   for (const ref of scan.imports) {
     if (ref.line === position.line && containsPosition(spanRange(ref), position)) {
       return { target: resolveImportPath(ref.path, path, ctx.fs), range: spanRange(ref) };
@@ -128,7 +140,7 @@ function scriptHover(path: string, line: string, position: Position, ctx: Memory
 export function memoryHover(path: string, text: string, position: Position, ctx: MemoryContext): Hover | undefined {
   const found = targetAt(path, text, position, ctx);
   if (!found) {
-    const line = text.split('\n')[position.line]?.replace(/\r$/, '') ?? '';
+    const line = scanOf(text).lines[position.line] ?? '';
     return /\b(?:npm|pnpm|yarn)\b/.test(line) ? scriptHover(path, line, position, ctx) : undefined;
   }
   const shown = relativeTo(ctx.root, found.target);
@@ -137,7 +149,7 @@ export function memoryHover(path: string, text: string, position: Position, ctx:
     const isFolder = ctx.fs.exists(found.target);
     return { contents: `**${shown}** — ${isFolder ? 'a folder' : 'not found'}`, range: found.range };
   }
-  const lines = content.split('\n');
+  const lines = splitLines(content);
   const head = lines.slice(0, HOVER_LINES).join('\n').replace(/```/g, '`\u200b``');
   const more = lines.length > HOVER_LINES ? `\n\n… ${lines.length - HOVER_LINES} more lines` : '';
   return { contents: `**${shown}**\n\n\`\`\`markdown\n${head}\n\`\`\`${more}`, range: found.range };
@@ -174,7 +186,7 @@ function decodeSafely(value: string): string {
 /** Markdown sections nested by heading level; each range runs to the line before the next heading of its level or higher. */
 export function memorySymbols(path: string, text: string): DocumentSymbol[] {
   void path; // Symbols depend on the text alone; the path keeps the signature uniform with the other features.
-  const scan = scanMarkdown(text);
+  const scan = scanOf(text);
   const lastLine = scan.lines.length - 1;
   const roots: DocumentSymbol[] = [];
   const open: { heading: Heading; symbol: DocumentSymbol }[] = [];

@@ -9,5 +9,5 @@ export { DEFAULT_MEMORY_GLOBS, DEFAULT_TREE_GLOBS, MEMORY_KINDS, memoryKindOf, t
 export type { MemoryContext } from './memoryContext';
 export { MEMORY_DIAGNOSTIC_CODES } from './memoryCodes';
 export { FRONT_MATTER_SCHEMAS } from './memorySchemas';
-export { memoryDependencies, validateMemory } from './memoryValidator';
+export { checkMemoryFile, checkMemoryFileSteps, memoryDependencies, validateMemory, type MemoryValidation } from './memoryValidator';
 export { memoryCompletions, memoryDefinition, memoryHover, memorySymbols } from './memoryEditorFeatures';

@@ -6,6 +6,7 @@
  */
 import picomatch from 'picomatch/posix';
 import { parse as parseYaml } from 'yaml';
+import { yamlTooDeep } from '../diagnostics/nestingDepth';
 import type { ValidationFs } from '../diagnostics/diagnostic';
 import { dirnameOf, foldersUpTo, joinPath } from './posixPaths';
 
@@ -68,9 +69,10 @@ export function nearestPackage(dir: string, ctx: ScriptCheckContext): PackageInf
     const pnpmFile = joinPath(folder, 'pnpm-workspace.yaml');
     ctx.consulted.add(pnpmFile);
     const pnpmText = ctx.fs.readText(pnpmFile);
-    if (pnpmText !== undefined) {
+    // Nested too deeply for the `yaml` parser (which can crash the process past ~800 levels): it lists no packages.
+    if (pnpmText !== undefined && !yamlTooDeep(pnpmText)) {
       try {
-        workspaces.push(...stringsOf((parseYaml(pnpmText) as { packages?: unknown } | null)?.packages));
+        for (const glob of stringsOf((parseYaml(pnpmText) as { packages?: unknown } | null)?.packages)) workspaces.push(glob);
       } catch {
         // A broken pnpm-workspace.yaml lists no packages; pnpm itself reports it.
       }

@@ -9,7 +9,8 @@
 import type { OrchardDiagnostic } from '../diagnostics/diagnostic';
 import { closestMatch } from '../diagnostics/didYouMean';
 import { lineRange } from '../diagnostics/lineIndex';
-import { codeSpans, type MarkdownScan } from './markdownScan';
+import { codeSpans, SpanCursor } from './inlineSpans';
+import type { MarkdownScan } from './markdownScan';
 import { binaryInstalled, nearestPackage, workspaceHasScript, type PackageInfo, type ScriptCheckContext } from './packageManifests';
 import { dirnameOf, relativeTo } from './posixPaths';
 
@@ -57,6 +58,35 @@ function requestedScript(manager: string, words: string[]): { name: string; inde
   return { name: first, index: 0, binaryOk: true };
 }
 
+/**
+ * Where a `cd`/`pushd` starts a command on the line, in increasing order (a
+ * `cd` before `npm run x` moves the folder, so the script is not checked).
+ * Found once per line: testing the text before every command again was
+ * quadratic on a line of ten thousand `npm run x`.
+ */
+function folderChanges(line: string): Array<{ at: number; end: number }> {
+  const found: Array<{ at: number; end: number }> = [];
+  const CHANGE = /(?:cd|pushd)\s/g;
+  for (let match = CHANGE.exec(line); match; match = CHANGE.exec(line)) found.push({ at: match.index, end: match.index + match[0].length });
+  return found;
+}
+
+/** `/(?:^|[\s;&|(`])(?:cd|pushd)\s/.test(line.slice(from, to))`, without the slice: a binary search in the line's `cd`s. */
+function changesFolderBetween(line: string, changes: ReadonlyArray<{ at: number; end: number }>, from: number, to: number): boolean {
+  let low = 0;
+  let high = changes.length;
+  while (low < high) {
+    const mid = (low + high) >> 1;
+    if (changes[mid]!.at < from) low = mid + 1;
+    else high = mid;
+  }
+  for (let i = low; i < changes.length && changes[i]!.end <= to; i++) {
+    const at = changes[i]!.at;
+    if (at === from || /[\s;&|(`]/.test(line[at - 1] ?? '')) return true;
+  }
+  return false;
+}
+
 function isPlainName(name: string): boolean {
   return /^[A-Za-z0-9@][\w:.@/-]*$/.test(name) && !/[<>{}$*]/.test(name);
 }
@@ -81,18 +111,21 @@ export function scriptDiagnostics(path: string, scan: MarkdownScan, ctx: ScriptC
   const diagnostics: OrchardDiagnostic[] = [];
   const checkable = checkableLines(scan);
   let pkg: PackageInfo | undefined | null = null;
+  const verdicts = new Map<string, boolean>();
+  let scriptNames: string[] | undefined;
+  const suggestions = new Map<string, string | undefined>();
   scan.lines.forEach((line, lineNumber) => {
     if (!checkable[lineNumber] || !/\b(?:npm|pnpm|yarn)\b/.test(line)) return;
     const inCodeBlock = scan.isCode[lineNumber] === true;
-    const spans = inCodeBlock ? [] : codeSpans(line);
+    const spans = new SpanCursor(inCodeBlock ? [] : codeSpans(line));
+    const changes = folderChanges(line);
     COMMAND.lastIndex = 0;
     for (let match = COMMAND.exec(line); match; match = COMMAND.exec(line)) {
       const manager = match[2] ?? '';
       const commandStart = match.index + (match[1]?.length ?? 0);
-      const span = spans.find(([start, end]) => commandStart >= start && commandStart < end);
+      const span = spans.spanAt(commandStart);
       const inCode = inCodeBlock || span !== undefined;
-      const before = span ? line.slice(span[0], commandStart) : line.slice(0, commandStart);
-      if (/(?:^|[\s;&|(`])(?:cd|pushd)\s/.test(before)) continue;
+      if (changesFolderBetween(line, changes, span ? span[0] : 0, commandStart)) continue;
       const tail = match[3] ?? '';
       if (CHANGES_FOLDER.test(' ' + tail)) continue;
       const words = tail.trim().split(/[ \t]+/);
@@ -100,12 +133,15 @@ export function scriptDiagnostics(path: string, scan: MarkdownScan, ctx: ScriptC
       // In prose, `pnpm workspaces` or `yarn berry` are words, not commands: shorthand is checked only in code.
       if (!request || !isPlainName(request.name) || (request.binaryOk && request.index === 0 && !inCode)) continue;
       if (pkg === null) pkg = nearestPackage(dirnameOf(path), ctx);
-      if (!pkg || pkg.scripts.has(request.name) || workspaceHasScript(pkg, request.name, ctx)) continue;
-      if (request.binaryOk) {
-        if (pkg.dependencies.has(request.name)) continue;
-        const installed = binaryInstalled(request.name, pkg, ctx);
-        if (installed !== false) continue;
+      if (!pkg) continue;
+      // The same name is usually run many times: ask the workspace (package files, node_modules/.bin) once per name.
+      const verdictKey = `${request.binaryOk ? 'bin' : 'script'}:${request.name}`;
+      let found = verdicts.get(verdictKey);
+      if (found === undefined) {
+        found = pkg.scripts.has(request.name) || workspaceHasScript(pkg, request.name, ctx) || (request.binaryOk && (pkg.dependencies.has(request.name) || binaryInstalled(request.name, pkg, ctx) !== false));
+        verdicts.set(verdictKey, found);
       }
+      if (found) continue;
       // The squiggle sits on the word that names the script (`t` in `npm t`, which means `test`).
       const wordStarts: number[] = [];
       for (let i = 0, at = match.index + match[0].length - tail.length; i < words.length; i++) {
@@ -115,8 +151,9 @@ export function scriptDiagnostics(path: string, scan: MarkdownScan, ctx: ScriptC
       }
       const start = wordStarts[request.index] ?? commandStart;
       const range = lineRange(lineNumber, start, start + (words[request.index] ?? request.name).length);
-      const known = [...pkg.scripts.keys()].sort();
-      const suggestion = closestMatch(request.name, known);
+      const known = (scriptNames ??= [...pkg.scripts.keys()].sort());
+      if (!suggestions.has(request.name)) suggestions.set(request.name, closestMatch(request.name, known));
+      const suggestion = suggestions.get(request.name);
       diagnostics.push({
         range,
         severity: 'warning',

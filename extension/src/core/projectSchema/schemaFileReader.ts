@@ -4,11 +4,12 @@
  * apply in its place, so one typo never switches the other rules off.
  */
 import picomatch from 'picomatch/posix';
-import { isMap, isScalar, isSeq, parseDocument, type Document, type Node as YamlNode, type Pair } from 'yaml';
+import { isMap, isScalar, isSeq, parseDocument, visit, type Document, type Node as YamlNode, type Pair } from 'yaml';
 import type * as z from 'zod/mini';
 import { compareDiagnostics, type OrchardDiagnostic, type QuickFix, type Range, type Severity } from '../diagnostics/diagnostic';
 import { closestMatch } from '../diagnostics/didYouMean';
-import { LineIndex } from '../diagnostics/lineIndex';
+import { LineIndex, withLfLineBreaks } from '../diagnostics/lineIndex';
+import { tooDeepMessage, yamlTooDeep } from '../diagnostics/nestingDepth';
 import { knownKeysAt, ProjectSchemaFile, resolveProjectSchema } from './schemaFormat';
 import { BUILT_IN_TREE_ACTIONS, DEFAULT_PROJECT_SCHEMA, type ProjectSchema } from './schemaModel';
 
@@ -167,17 +168,48 @@ function checkSemantics(report: SchemaFileReport, file: ProjectSchemaFile): Proj
   return file;
 }
 
-export function parseProjectSchema(path: string, text: string): { schema: ProjectSchema; diagnostics: OrchardDiagnostic[] } {
+/**
+ * Keys repeated in a mapping, as yaml reports them with `uniqueKeys` ("Map keys
+ * must be unique", at the repeated key), in one pass: yaml's own check is
+ * quadratic, a minute for a schema.yaml of a hundred thousand keys.
+ */
+function duplicateKeys(doc: Document.Parsed): { message: string; pos: [number, number] }[] {
+  const found: { message: string; pos: [number, number] }[] = [];
+  visit(doc, {
+    Map: (_key, map) => {
+      const seen = new Set<unknown>();
+      for (const pair of map.items) {
+        if (!isScalar(pair.key)) continue;
+        if (seen.has(pair.key.value)) found.push({ message: 'Map keys must be unique', pos: [pair.key.range?.[0] ?? 0, pair.key.range?.[1] ?? 0] });
+        seen.add(pair.key.value);
+      }
+    },
+  });
+  return found;
+}
+
+export function parseProjectSchema(path: string, documentText: string): { schema: ProjectSchema; diagnostics: OrchardDiagnostic[] } {
+  // `yaml` reads a lone `\r` as no line break at all; as `\n` (same offsets) it reads the lines the editor shows.
+  const text = withLfLineBreaks(documentText);
   if (text.trim() === '') return { schema: DEFAULT_PROJECT_SCHEMA, diagnostics: [] };
-  const doc = parseDocument(text, { uniqueKeys: true, prettyErrors: false });
+  const tooDeep = yamlTooDeep(text);
+  if (tooDeep) {
+    const lines = new LineIndex(text);
+    const range = lines.rangeOf(tooDeep.offset, tooDeep.offset + 1);
+    const diagnostic: OrchardDiagnostic = { range, severity: 'error', code: 'schema/yaml-syntax', message: `YAML syntax error: the file is ${tooDeepMessage(tooDeep.limit)}; the built-in defaults apply` };
+    return { schema: DEFAULT_PROJECT_SCHEMA, diagnostics: [diagnostic] };
+  }
+  // Duplicate keys are found here, not by yaml's `uniqueKeys`, which compares each key with every earlier one.
+  const doc = parseDocument(text, { uniqueKeys: false, prettyErrors: false });
   const report = new SchemaFileReport(path, doc, text);
   const lines = new LineIndex(text);
-  if (doc.errors.length > 0) {
-    for (const error of doc.errors) {
+  const errors = [...doc.errors, ...duplicateKeys(doc)];
+  if (errors.length > 0) {
+    for (const error of errors) {
       const firstLine = error.message.split('\n')[0] ?? error.message;
       report.add('schema/yaml-syntax', 'error', lines.rangeOf(error.pos[0], Math.max(error.pos[1], error.pos[0] + 1)), `YAML syntax error: ${firstLine}; the built-in defaults apply`);
     }
-    return { schema: DEFAULT_PROJECT_SCHEMA, diagnostics: report.diagnostics };
+    return { schema: DEFAULT_PROJECT_SCHEMA, diagnostics: report.diagnostics.sort(compareDiagnostics) };
   }
   let data: unknown;
   try {

@@ -94,7 +94,8 @@ export function splitChunks(text: string, lineStarts: readonly number[]): ChunkS
     }
     const firstStep = stepSpans[0]!.startLine;
     spans.push({ kind: 'stepsHead', startLine: top.line, endLine: firstStep, keyStart: 0, keyEnd: top.keyEnd });
-    spans.push(...stepSpans);
+    // A loop, not push(...): a spread of 200,000 steps overflows the stack.
+    for (const span of stepSpans) spans.push(span);
   });
   return spans;
 }

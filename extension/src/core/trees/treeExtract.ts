@@ -4,8 +4,9 @@
  * outside the piece (YAML syntax, duplicate keys, types, malformed templates
  * and output expressions). Ranges are relative to the piece's first line.
  */
-import { isAlias, isMap, isScalar, isSeq, parseDocument, type Document, type Node, type Pair, type YAMLMap } from 'yaml';
+import { isAlias, isMap, isScalar, isSeq, parseDocument, visit, type Alias, type Document, type Node, type Pair, type YAMLMap } from 'yaml';
 import type { Range } from '../diagnostics/diagnostic';
+import { tooDeepMessage, yamlTooDeep } from '../diagnostics/nestingDepth';
 import { fieldSpec } from './treeActions';
 import type { ChunkData, LocalDiagnostic, Named, StepData, TemplateRef, VarData } from './treeModel';
 import { lineStartsOf, positionAt } from './treeModel';
@@ -24,12 +25,22 @@ export class ChunkExtractor {
   needsWholeDocument = false;
   private readonly lineStarts: number[];
   private doc?: Document.Parsed;
+  /** Each alias of the document and the node it stands for, found in one walk on first use. */
+  private aliasTargets?: Map<Alias, Node | undefined>;
 
   constructor(private readonly source: string) {
     this.lineStarts = lineStartsOf(source);
   }
 
   parse(): Document.Parsed {
+    // Too deep for the parser (it recurses per level, and past ~800 can crash the process): report it, read nothing.
+    const tooDeep = yamlTooDeep(this.source);
+    if (tooDeep) {
+      const doc = parseDocument('');
+      this.doc = doc;
+      this.diagnostics.push({ range: this.range(tooDeep.offset, tooDeep.offset + 1), severity: 'error', code: 'tree/yaml-syntax', message: `YAML syntax: ${tooDeepMessage(tooDeep.limit)}` });
+      return doc;
+    }
     const doc = parseDocument(this.source, { uniqueKeys: false, prettyErrors: false, strict: false, merge: true });
     this.doc = doc;
     for (const error of doc.errors) this.syntaxProblem(error.message, error.pos, 'error');
@@ -216,7 +227,7 @@ export class ChunkExtractor {
       for (const source of sources) {
         // The anchor may be in another chunk: only the whole document can resolve it.
         if (isAlias(source)) this.needsWholeDocument = true;
-        const map = isAlias(source) && this.doc ? source.resolve(this.doc) : source;
+        const map = isAlias(source) ? this.resolveAlias(source) : source;
         if (!isMap(map)) continue;
         for (const inner of map.items) {
           if (!isScalar(inner.key) || typeof inner.key.value === 'symbol') continue;
@@ -228,6 +239,27 @@ export class ChunkExtractor {
       }
     }
     return out;
+  }
+
+  /**
+   * The node an alias stands for: the last node before it with that anchor, as yaml's
+   * `Alias.resolve` answers — which walks the whole document on every call, so ten
+   * thousand `<<: *base` took minutes. One walk here answers them all.
+   */
+  private resolveAlias(alias: Alias): Node | undefined {
+    if (!this.doc) return undefined;
+    if (!this.aliasTargets) {
+      const targets = new Map<Alias, Node | undefined>();
+      const latest = new Map<string, Node>();
+      visit(this.doc, {
+        Node: (_key, node) => {
+          if (isAlias(node)) targets.set(node, latest.get(node.source));
+          else if (node.anchor) latest.set(node.anchor, node);
+        },
+      });
+      this.aliasTargets = targets;
+    }
+    return this.aliasTargets.get(alias);
   }
 
   private dependsOn(step: StepData, value: AnyNode, keyRange: Range, label: string): void {

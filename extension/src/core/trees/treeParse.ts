@@ -10,9 +10,14 @@
  * unclosed quote or bracket cannot continue on a line indented that little).
  * So a typo costs one chunk's parse, and the other steps keep their checks
  * instead of being swallowed by the parser's recovery.
+ *
+ * A lone `\r` ends a line for the editor but not for the `yaml` package: the
+ * tree is parsed from the text with those turned into `\n` (same offsets).
  */
 import { isMap, isScalar, isSeq, type Node } from 'yaml';
 import type { Range } from '../diagnostics/diagnostic';
+import { withLfLineBreaks } from '../diagnostics/lineIndex';
+import { runToEnd, type Steps } from '../diagnostics/steps';
 import { splitChunks, type ChunkSpan } from './treeChunks';
 import { ChunkExtractor } from './treeExtract';
 import type { ChunkData, Named, StepData, TemplateRef, VarData } from './treeModel';
@@ -59,18 +64,26 @@ export function lineTextOf(tree: ParsedTree, line: number): string {
   return tree.text.slice(start, next === undefined ? tree.text.length : next - 1).replace(/\r$/, '');
 }
 
-export function parseTree(path: string, text: string, previous?: ParsedTree): ParsedTree {
+export function parseTree(path: string, documentText: string, previous?: ParsedTree): ParsedTree {
+  return runToEnd(parseTreeSteps(path, documentText, previous));
+}
+
+/** parseTree, yielding after each chunk it parses (cached ones cost nothing): a 20,000-step tree is 20,000 short steps. */
+export function* parseTreeSteps(path: string, documentText: string, previous?: ParsedTree): Steps<ParsedTree> {
+  const text = withLfLineBreaks(documentText);
   if (previous && previous.path === path && previous.text === text) return previous;
   const lineStarts = lineStartsOf(text);
   const spans = splitChunks(text, lineStarts);
   if (!spans) return assemble(path, text, lineStarts, [], [{ data: parseWhole(text), startLine: 0 }], true);
   const reuse = reusableChunks(previous, path);
-  const chunks = spans.map((span, i): PlacedChunk => {
+  const chunks: PlacedChunk[] = [];
+  for (const [i, span] of spans.entries()) {
     const end = span.endLine < lineStarts.length ? lineStarts[span.endLine]! : text.length;
     const chunkText = text.slice(lineStarts[span.startLine]!, end);
     const cached = reuse.at(i, chunkText, span.kind);
-    return { data: cached ?? parseChunk(span, detached(chunkText)), startLine: span.startLine };
-  });
+    chunks.push({ data: cached ?? parseChunk(span, detached(chunkText)), startLine: span.startLine });
+    if (!cached) yield;
+  }
   if (chunks.some((c) => c.data.needsWholeDocument)) {
     return assemble(path, text, lineStarts, chunks, [{ data: parseWhole(text), startLine: 0 }], true);
   }
@@ -171,7 +184,7 @@ function extractTop(extractor: ChunkExtractor, root: Node | null, kind: ChunkDat
       checkFieldType(extractor, pair, name, { type: 'string', description: '' });
       extractor.walk(value, name, data.headerTemplates!);
     } else if (name === 'vars') {
-      data.vars!.push(...extractor.vars(value, data.headerTemplates!));
+      for (const variable of extractor.vars(value, data.headerTemplates!)) data.vars!.push(variable);
       data.varsKey ??= keyRange;
     } else if (name === 'steps') {
       data.stepsKey ??= keyRange;
@@ -239,6 +252,7 @@ function assemble(
 }
 
 /** The document parsed as one piece, never split: what the chunked parse must always agree with (tests compare the two). */
-export function parseTreeWhole(path: string, text: string): ParsedTree {
+export function parseTreeWhole(path: string, documentText: string): ParsedTree {
+  const text = withLfLineBreaks(documentText);
   return assemble(path, text, lineStartsOf(text), [], [{ data: parseWhole(text), startLine: 0 }], true);
 }

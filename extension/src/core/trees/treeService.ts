@@ -13,5 +13,5 @@ export { TREE_DIAGNOSTIC_CODES } from './treeCodes';
 export { treeCompletions } from './treeCompletion';
 export { treeDefinition, treeHover, treeReferences, treeSymbols } from './treeNavigation';
 export type { TreeOptions } from './treeActions';
-export { parseTree, type ParsedTree } from './treeParse';
+export { parseTree, parseTreeSteps, type ParsedTree } from './treeParse';
 export { validateTree } from './treeValidate';

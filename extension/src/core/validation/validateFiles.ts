@@ -8,18 +8,24 @@
 import picomatch from 'picomatch/posix';
 import { blueprintDiagnostics } from '../blueprint/blueprintDiagnostics';
 import { BLUEPRINTS_DIR } from '../blueprint/blueprintFile';
-import { DEFAULT_MEMORY_GLOBS, DEFAULT_TREE_GLOBS, MEMORY_DIAGNOSTIC_CODES, memoryDependencies, validateMemory, type MemoryContext } from '../memory/memoryService';
+import { checkMemoryFileSteps, DEFAULT_MEMORY_GLOBS, DEFAULT_TREE_GLOBS, MEMORY_DIAGNOSTIC_CODES, memoryDependencies, type MemoryContext } from '../memory/memoryService';
 import { DEFAULT_PROJECT_SCHEMA, parseProjectSchema, PROJECT_SCHEMA_DIAGNOSTIC_CODES, PROJECT_SCHEMA_PATH, type ProjectSchema } from '../projectSchema/projectSchema';
-import { parseTree, TREE_DIAGNOSTIC_CODES, validateTree, type ParsedTree } from '../trees/treeService';
-import type { OrchardDiagnostic, Position, ValidationFs } from '../diagnostics/diagnostic';
+import { parseTreeSteps, TREE_DIAGNOSTIC_CODES, validateTree, type ParsedTree } from '../trees/treeService';
+import type { OrchardDiagnostic, ValidationFs } from '../diagnostics/diagnostic';
+import { FILE_TOO_LARGE_CODE, FILE_UNREADABLE_CODE, MORE_PROBLEMS_CODE, sizeProblem, type FileKind } from './fileLimits';
+import { LineIndex } from '../diagnostics/lineIndex';
+import { runToEnd, type Steps } from '../diagnostics/steps';
 
-export type FileKind = 'blueprint' | 'project-schema' | 'tree' | 'memory';
+export type { FileKind } from './fileLimits';
 
 /** Code of the diagnostic a host shows when a validator itself throws (a bug, never the user's fault). */
 export const INTERNAL_ERROR_CODE = 'orchard/internal-error';
 
 export const VALIDATION_DIAGNOSTIC_CODES: Record<string, string> = {
   [INTERNAL_ERROR_CODE]: 'a validator failed on this file (a bug in Orchard); the message names the error',
+  [FILE_TOO_LARGE_CODE]: 'the file is larger than Orchard checks for its kind (memory files, blueprints and schema.yaml 1 MiB, trees 4 MiB); nothing else is reported for it',
+  [FILE_UNREADABLE_CODE]: 'orchard validate could not read the file (permissions, or it vanished); the message gives the reason',
+  [MORE_PROBLEMS_CODE]: 'the editor is sent at most 1,000 problems per file (errors first); this one counts the rest, which orchard validate lists',
 };
 
 export const BLUEPRINT_DIAGNOSTIC_CODES: Record<string, string> = {
@@ -128,6 +134,8 @@ export function loadProjectSchema(root: string, fs: ValidationFs): { schema: Pro
   const path = joinPath(root, PROJECT_SCHEMA_PATH);
   const text = fs.readText(path);
   if (text === undefined) return { schema: DEFAULT_PROJECT_SCHEMA, diagnostics: [] };
+  const tooLarge = sizeProblem('project-schema', text);
+  if (tooLarge) return { schema: DEFAULT_PROJECT_SCHEMA, diagnostics: [tooLarge] };
   try {
     return parseProjectSchema(path, text);
   } catch (error) {
@@ -148,16 +156,32 @@ export interface FileValidation {
   diagnostics: OrchardDiagnostic[];
   /** Trees only: the parse to pass back as `previous` for the next version of the same document. */
   tree?: ParsedTree;
+  /** Memory files only: what `fileDependencies` would answer, found by the same pass. */
+  dependencies?: string[];
+  /** Over its kind's size limit: the one diagnostic says so, and editor features answer nothing for it. */
+  notChecked?: true;
 }
 
 /**
  * Validates one file with the validator its path selects; undefined when no
  * validator owns the path. A validator that throws becomes one diagnostic,
- * so one bad file never stops the others.
+ * so one bad file never stops the others; a file over its size limit is not
+ * validated (fileLimits.ts).
  */
 export function validateFile(path: string, text: string, ctx: ValidationContext, previousTree?: ParsedTree): FileValidation | undefined {
+  return runToEnd(validateFileSteps(path, text, ctx, previousTree));
+}
+
+/**
+ * validateFile in steps (a tree chunk, a memory check): the language server
+ * runs a few milliseconds of them at a time, answering other documents in
+ * between, and stops when the document changes.
+ */
+export function* validateFileSteps(path: string, text: string, ctx: ValidationContext, previousTree?: ParsedTree): Steps<FileValidation | undefined> {
   const kind = fileKind(path, ctx);
   if (!kind) return undefined;
+  const tooLarge = sizeProblem(kind, text);
+  if (tooLarge) return { kind, diagnostics: [tooLarge], notChecked: true };
   try {
     switch (kind) {
       case 'blueprint':
@@ -165,11 +189,14 @@ export function validateFile(path: string, text: string, ctx: ValidationContext,
       case 'project-schema':
         return { kind, diagnostics: parseProjectSchema(path, text).diagnostics };
       case 'tree': {
-        const tree = parseTree(path, text, previousTree);
+        const tree = yield* parseTreeSteps(path, text, previousTree);
+        yield;
         return { kind, tree, diagnostics: validateTree(tree, treeOptions(ctx.schema)) };
       }
-      case 'memory':
-        return { kind, diagnostics: validateMemory(path, text, memoryContext(ctx)) };
+      case 'memory': {
+        const { diagnostics, dependencies } = yield* checkMemoryFileSteps(path, text, memoryContext(ctx));
+        return { kind, diagnostics, dependencies: [...dependencies].sort() };
+      }
     }
   } catch (error) {
     return { kind, diagnostics: [internalError(kind, error)] };
@@ -183,12 +210,12 @@ export function fileKind(path: string, ctx: ValidationContext): FileKind | undef
 
 /**
  * Absolute paths of other files whose change can change this file's diagnostics
- * (imports, links, package.json files consulted). Separate from validateFile
- * because only the language server needs it, and it can answer after the
- * diagnostics are out. Trees depend only on schema.yaml, which hosts watch anyway.
+ * (imports, links, package.json files consulted). validateFile gives the same
+ * list for memory files from its own pass; this asks without the diagnostics.
+ * Trees depend only on schema.yaml, which hosts watch anyway.
  */
 export function fileDependencies(path: string, text: string, ctx: ValidationContext): string[] {
-  if (fileKind(path, ctx) !== 'memory') return [];
+  if (fileKind(path, ctx) !== 'memory' || sizeProblem('memory', text)) return [];
   try {
     return memoryDependencies(path, text, memoryContext(ctx));
   } catch {
@@ -217,28 +244,11 @@ function internalError(kind: string, error: unknown): OrchardDiagnostic {
 
 /** The blueprint validator speaks in offsets; everything else in positions. */
 function blueprintFileDiagnostics(text: string): OrchardDiagnostic[] {
-  const lines = lineStarts(text);
+  const lines = new LineIndex(text);
   return blueprintDiagnostics(text).map((d) => ({
-    range: { start: positionAt(lines, d.start), end: positionAt(lines, d.end) },
+    range: lines.rangeOf(d.start, d.end),
     severity: 'error',
     code: d.code,
     message: d.message,
   }));
-}
-
-export function lineStarts(text: string): number[] {
-  const starts = [0];
-  for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) starts.push(i + 1);
-  return starts;
-}
-
-export function positionAt(starts: readonly number[], offset: number): Position {
-  let low = 0;
-  let high = starts.length - 1;
-  while (low < high) {
-    const mid = (low + high + 1) >> 1;
-    if (starts[mid]! <= offset) low = mid;
-    else high = mid - 1;
-  }
-  return { line: low, character: offset - starts[low]! };
 }

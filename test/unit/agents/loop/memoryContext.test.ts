@@ -1,9 +1,11 @@
-import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { readProjectMemory, renderProjectMemory, utf8Prefix } from '../../../../extension/src/agents/loop/projectMemoryPrompt';
 import { loadRolePrompt } from '../../../../extension/src/agents/loop/rolePrompts';
+import '../../hostile/exposeGc';
+import { measureAsync } from '../../hostile/bounds';
 
 let root: string;
 beforeEach(() => {
@@ -61,6 +63,28 @@ describe('readProjectMemory', () => {
     const files = await readProjectMemory(root);
     expect(files[0]?.keptBytes).toBe(16 * 1024);
     expect(files.reduce((sum, f) => sum + f.keptBytes, 0)).toBe(48 * 1024);
+  });
+
+  it('reads only what the cap keeps: a 3 GiB CLAUDE.md costs 16 KiB, and says it was cut', async () => {
+    // A sparse file, 3 GiB long with nothing written past its first line. Read whole it cannot even
+    // be a string (node refuses files over 2 GiB); a 200 MB one would cost 200 MB before the cap.
+    const file = path.join(root, 'CLAUDE.md');
+    writeFileSync(file, '# Notes\n');
+    truncateSync(file, 3 * 1024 ** 3);
+    const { result: files, heapMb, ms } = await measureAsync(() => readProjectMemory(root));
+    expect(files[0]).toMatchObject({ file: 'CLAUDE.md', bytes: 3 * 1024 ** 3, keptBytes: 16 * 1024, cutBy: 'file-cap' });
+    expect(files[0]!.text.startsWith('# Notes\n')).toBe(true);
+    expect(renderProjectMemory(files)).toContain('[Truncated: CLAUDE.md has 3,221,225,472 bytes; the first 16,384 are shown (the 16,384-byte cap per file).]');
+    expect(heapMb, `${heapMb.toFixed(1)} MiB kept`).toBeLessThan(20);
+    expect(ms).toBeLessThan(2000);
+  });
+
+  it('never cuts a character in half when reading from disk either', async () => {
+    write('CLAUDE.md', 'a'.repeat(99) + 'é' + '😀'.repeat(10));
+    const [cut] = await readProjectMemory(root, { perFileBytes: 100, totalBytes: 1000 });
+    expect(cut).toMatchObject({ text: 'a'.repeat(99), keptBytes: 99, bytes: 141, cutBy: 'file-cap' });
+    const [emoji] = await readProjectMemory(root, { perFileBytes: 103, totalBytes: 1000 });
+    expect(emoji).toMatchObject({ text: 'a'.repeat(99) + 'é', keptBytes: 101 });
   });
 
   it('never cuts a character in half', () => {
