@@ -329,6 +329,39 @@ describe('The Architect chat in VS Code', { timeout: 15 * 60_000 }, () => {
     assert.equal(revisions, '2', 'r1 created the blueprint, r2 holds the first turn');
   });
 
+  uiTest('a key and a URL password pasted in a first message are removed before anything keeps them, and the chat says so', 'chat-e2-credentials', async () => {
+    const frame = await sidebarChat();
+    await frame.locator('[data-testid="chat-new-blueprint"]').click();
+    await frame.locator('[data-testid="chat-new-conversation"]').click();
+    // Built here so no file of the repository holds a string a secret scanner flags.
+    const key = ['sk', 'ant', 'api03', 'W4nR8tK2pL6xZ9cV3bN7mQ1sD5fG0hJ' + 'Yu2Io8'].join('-');
+    const password = 'Tr0ub4dor' + 'Qx7';
+    fake.script({ kind: 'text', text: 'Noted: the staging login page is the reference.' });
+    await send(frame, `Staging login with ${key}
+The page is https://admin:${password}@staging.example.com/login`);
+    await visible(assistantMessages(frame).filter({ hasText: 'the staging login page is the reference' }), 30_000);
+
+    const slug = 'staging-login-with';
+    const user = userMessages(frame).last();
+    await visible(user.locator('[data-testid="chat-credentials-removed"]', { hasText: '2 credentials removed before this message was saved or sent' }));
+    assert.match(await user.innerText(), /Staging login with \[redacted credential\][\s\S]*https:\/\/staging\.example\.com\/login/);
+    await visible(frame.locator('[data-testid="notice"]', { hasText: /Removed an Anthropic API key and a password in a URL/ }));
+    await screenshot(page, 'chat-e2-credentials');
+
+    // Not in the file name, the file, the private ref's objects or the request to the model.
+    const dir = path.join(workspace, '.orchard', 'blueprints');
+    assert.ok(fs.existsSync(path.join(dir, `${slug}.json`)), `${slug}.json exists`);
+    const everything = [
+      fs.readdirSync(dir).join('\n'),
+      fs.readFileSync(path.join(dir, `${slug}.json`), 'utf8'),
+      execFileSync('git', ['log', '-p', '--format=%B', `refs/orchard/blueprints/${slug}`], { cwd: workspace, encoding: 'utf8' }),
+      execFileSync('git', ['show', `refs/orchard/blueprints/${slug}:messages.jsonl`], { cwd: workspace, encoding: 'utf8' }),
+      JSON.stringify(fake.requests.at(-1).body),
+    ].join('\n');
+    assert.ok(everything.includes('[redacted credential]'));
+    for (const secret of [key, password]) assert.ok(!everything.includes(secret), 'a credential was kept or sent');
+  });
+
   uiTest('after Developer: Reload Window the conversation is restored', 'chat-f-reload', async () => {
     const expected = storedTranscript();
     await reloadWindow(page);

@@ -259,6 +259,17 @@ describe('JSON blueprints', () => {
     ]);
   });
 
+  it('a syntax error per character: the first 100 are listed, the scan stops after them', () => {
+    // 200,000 commas made 400,000 errors and took 841 ms to list (found by the generated runs above).
+    const text = `{"featureName": "x", "notes": ${','.repeat(200_000)}`;
+    const validation = expectWithin('blueprint: 200,000 commas', JSON_BOUND, () => check(`${ROOT}/.orchard/blueprints/x.json`, text));
+    expect(validation.diagnostics).toHaveLength(101);
+    expect(validation.diagnostics.every((d) => d.code === 'blueprint/json-syntax')).toBe(true);
+    expect(validation.diagnostics.at(-1)!.message).toBe(
+      'JSON syntax error: more errors after the first 100 are not listed (later ones often follow from an earlier one: fix those first)',
+    );
+  });
+
   it.each([
     ['half a megabyte of closing braces', '}'.repeat(512 * 1024)],
     ['fifty thousand unknown keys', `{"featureName": "x", ${Array.from({ length: 50_000 }, (_, i) => `"k${i}": 1`).join(', ')}}`],

@@ -3,7 +3,7 @@
  * problems that name the JSON path and, where known, the line and column.
  * Pure: the caller does the I/O.
  */
-import { parse as parseJsonc, printParseErrorCode, type ParseError } from 'jsonc-parser';
+import { parse as parseJsonc, printParseErrorCode, visit as visitJson, type ParseError } from 'jsonc-parser';
 import type * as z from 'zod/mini';
 import { lineStartOffsets, positionIn } from '../diagnostics/lineIndex';
 import { jsonTooDeep, tooDeepMessage } from '../diagnostics/nestingDepth';
@@ -55,6 +55,38 @@ function positionsIn(text: string): (offset: number) => { line: number; column: 
   };
 }
 
+/**
+ * Syntax errors reported per file: one stray character can make every later
+ * token an error (200,000 commas made 400,000), and past the first few they
+ * say nothing new; one more problem counts the rest.
+ */
+const MAX_SYNTAX_PROBLEMS = 100;
+/** Strict JSON: no comments, no trailing commas, as other tools will read it too. */
+const STRICT_JSON = { allowTrailingComma: false, disallowComments: true } as const;
+
+/** Thrown out of jsonc-parser's visitor to stop at the error after the last one reported. */
+const ENOUGH = Symbol('enough syntax errors');
+
+/** The first MAX_SYNTAX_PROBLEMS + 1 syntax errors: the scan stops there, so their count bounds its work. */
+function syntaxErrors(text: string): ParseError[] {
+  const errors: ParseError[] = [];
+  try {
+    visitJson(
+      text,
+      {
+        onError: (error, offset, length) => {
+          errors.push({ error, offset, length });
+          if (errors.length > MAX_SYNTAX_PROBLEMS) throw ENOUGH;
+        },
+      },
+      STRICT_JSON,
+    );
+  } catch (stop) {
+    if (stop !== ENOUGH) throw stop;
+  }
+  return errors;
+}
+
 export function parseBlueprintText(text: string): BlueprintParseResult {
   if (text.trim() === '') return { ok: false, problems: [{ path: '$', message: 'the file is empty' }] };
   // jsonc-parser recurses once per level: `[[[[…` 100,000 deep would overflow the stack.
@@ -62,20 +94,24 @@ export function parseBlueprintText(text: string): BlueprintParseResult {
   if (tooDeep) {
     return { ok: false, problems: [{ path: '$', message: `JSON syntax error: ${tooDeepMessage(tooDeep.limit)}`, ...positionsIn(text)(tooDeep.offset) }] };
   }
-  const errors: ParseError[] = [];
-  // Strict JSON: no comments, no trailing commas, as other tools will read it too.
-  const data: unknown = parseJsonc(text, errors, { allowTrailingComma: false, disallowComments: true });
+  const errors = syntaxErrors(text);
   if (errors.length > 0) {
     const positionOf = positionsIn(text);
-    return {
-      ok: false,
-      problems: errors.map((e) => ({
+    const problems: BlueprintProblem[] = errors.slice(0, MAX_SYNTAX_PROBLEMS).map((e) => ({
+      path: '$',
+      message: `JSON syntax error: ${printParseErrorCode(e.error)}`,
+      ...positionOf(e.offset),
+    }));
+    if (errors.length > MAX_SYNTAX_PROBLEMS) {
+      problems.push({
         path: '$',
-        message: `JSON syntax error: ${printParseErrorCode(e.error)}`,
-        ...positionOf(e.offset),
-      })),
-    };
+        message: `JSON syntax error: more errors after the first ${MAX_SYNTAX_PROBLEMS} are not listed (later ones often follow from an earlier one: fix those first)`,
+        ...positionOf(errors[MAX_SYNTAX_PROBLEMS]!.offset),
+      });
+    }
+    return { ok: false, problems };
   }
+  const data: unknown = parseJsonc(text, [], STRICT_JSON);
   const result = Blueprint.safeParse(data);
   return result.success ? { ok: true, blueprint: result.data } : { ok: false, problems: problemsFromZod(result.error) };
 }
