@@ -7,9 +7,10 @@
  * exhausted stack: a fatal out-of-memory, not an exception). So a text nested
  * deeper than MAX_NESTING_DEPTH is never handed to them: the validator reports
  * where it goes too deep instead. Real files nest a dozen levels at most.
+ * The YAML scan is nestingDepthYaml.ts, so that JSON callers (blueprint
+ * files, bundled into the webview and the e2e fixtures) never load `yaml`.
  */
 import { createScanner } from 'jsonc-parser';
-import { Lexer } from 'yaml';
 
 /** Deepest nesting of arrays/objects (JSON) or collections (YAML) a validator parses. */
 export const MAX_NESTING_DEPTH = 256;
@@ -42,70 +43,6 @@ export function jsonTooDeep(text: string, limit: number = MAX_NESTING_DEPTH): To
     } else if ((token === CLOSE_BRACKET || token === CLOSE_BRACE) && depth > 0) {
       depth--;
     }
-  }
-  return undefined;
-}
-
-/** The lexer's markers ("a document starts", "a scalar follows", "flow ended") are not in the text. */
-function isMarker(token: string): boolean {
-  return token.length === 1 && token.charCodeAt(0) < 0x20 && token !== '\n' && token !== '\r' && token !== '\t';
-}
-
-/**
- * YAML, through the `yaml` package's lexer (a loop, not recursion; it knows
- * quoted and block scalars and comments, so a `[` in a shell command is text).
- * The depth counted is an upper bound of the parser's: open flow collections,
- * plus the block collections the indentation keeps open, plus the `-`, `?`
- * and `:` indicators before the value on the current line (`- - - x`).
- */
-export function yamlTooDeep(text: string, limit: number = MAX_NESTING_DEPTH): TooDeep | undefined {
-  let offset = 0;
-  let flow = 0;
-  const indents: number[] = [];
-  let lineIndicators = 0;
-  let atLineStart = true;
-  let scalarNext = false;
-  for (const token of new Lexer().lex(text)) {
-    if (isMarker(token)) {
-      scalarNext = token === '\u001f';
-      continue;
-    }
-    const start = offset;
-    offset += token.length;
-    if (scalarNext) {
-      // A scalar's text, block scalars included: nothing in it nests.
-      scalarNext = false;
-      atLineStart = token.endsWith('\n');
-      if (atLineStart) lineIndicators = 0;
-      continue;
-    }
-    const first = token[0];
-    if (first === '\n' || first === '\r') {
-      atLineStart = true;
-      lineIndicators = 0;
-      continue;
-    }
-    if (atLineStart) {
-      atLineStart = false;
-      // Only a line with content opens or closes block levels; in flow context indentation means nothing.
-      const indent = first === ' ' ? token.length : 0;
-      if (flow === 0 && first !== '#') {
-        while (indents.length > 0 && indents[indents.length - 1]! >= indent) indents.pop();
-        indents.push(indent);
-      }
-      if (first === ' ') continue;
-    }
-    let opens = false;
-    if (token === '[' || token === '{') {
-      flow++;
-      opens = true;
-    } else if ((token === ']' || token === '}') && flow > 0) {
-      flow--;
-    } else if (flow === 0 && (token === '-' || token === '?' || token === ':')) {
-      lineIndicators++;
-      opens = true;
-    }
-    if (opens && flow + indents.length + lineIndicators > limit) return { offset: start, limit };
   }
   return undefined;
 }

@@ -6,7 +6,7 @@
  */
 import picomatch from 'picomatch/posix';
 import { parse as parseYaml } from 'yaml';
-import { yamlTooDeep } from '../diagnostics/nestingDepth';
+import { yamlTooDeep } from '../diagnostics/nestingDepthYaml';
 import type { ValidationFs } from '../diagnostics/diagnostic';
 import { dirnameOf, foldersUpTo, joinPath } from './posixPaths';
 

@@ -9,7 +9,8 @@ import type * as z from 'zod/mini';
 import { compareDiagnostics, type OrchardDiagnostic, type QuickFix, type Range, type Severity } from '../diagnostics/diagnostic';
 import { closestMatch } from '../diagnostics/didYouMean';
 import { LineIndex, withLfLineBreaks } from '../diagnostics/lineIndex';
-import { tooDeepMessage, yamlTooDeep } from '../diagnostics/nestingDepth';
+import { tooDeepMessage } from '../diagnostics/nestingDepth';
+import { yamlTooDeep } from '../diagnostics/nestingDepthYaml';
 import { knownKeysAt, ProjectSchemaFile, resolveProjectSchema } from './schemaFormat';
 import { BUILT_IN_TREE_ACTIONS, DEFAULT_PROJECT_SCHEMA, type ProjectSchema } from './schemaModel';
 

@@ -6,7 +6,8 @@
  */
 import { isAlias, isMap, isScalar, isSeq, parseDocument, visit, type Alias, type Document, type Node, type Pair, type YAMLMap } from 'yaml';
 import type { Range } from '../diagnostics/diagnostic';
-import { tooDeepMessage, yamlTooDeep } from '../diagnostics/nestingDepth';
+import { tooDeepMessage } from '../diagnostics/nestingDepth';
+import { yamlTooDeep } from '../diagnostics/nestingDepthYaml';
 import { fieldSpec } from './treeActions';
 import type { ChunkData, LocalDiagnostic, Named, StepData, TemplateRef, VarData } from './treeModel';
 import { lineStartsOf, positionAt } from './treeModel';
