@@ -45,6 +45,8 @@ describe('redactCredentials', () => {
     ['a password', '{"user": "alice", "password": "hunter2"}', `{"user": "alice", "password": "${M}"}`],
     ['a secret', "client_secret = 'c0ffee-f00d'", `client_secret = '${M}'`],
     ['an API key', 'const API_KEY = "abc123xyz"', `const API_KEY = "${M}"`],
+    // Found by the generated runs: the rejected value "password" is itself the name of the secret.
+    ['a password', 'xoxb-your-token =  "password": "zqDxu28l" ', `xoxb-your-token =  "password": "${M}" `],
   ])('removes %s', (label, text, expected) => {
     expect(redactCredentials(text)).toEqual({ text: expected, removed: [label] });
   });

@@ -118,10 +118,17 @@ function findCredentials(text: string): Span[] {
     }
   }
   for (const [regex, group] of [[ASSIGNED, 3], [QUOTED, 3]] as const) {
-    for (const match of text.matchAll(regex)) {
+    regex.lastIndex = 0;
+    for (let match = regex.exec(text); match; match = regex.exec(text)) {
       const value = match[group] ?? '';
-      if (!plausibleValue(value)) continue;
-      if (regex === ASSIGNED && match[2] === ':' && /^[A-Za-z]+$/.test(value)) continue;
+      const rejected = !plausibleValue(value) || (regex === ASSIGNED && match[2] === ':' && /^[A-Za-z]+$/.test(value));
+      if (rejected) {
+        // A quoted value may itself be a name with a secret after it (`token = "password": "hunter2"`):
+        // look again right after this name. Quoted values are at most 200 characters, so this stays
+        // linear; an unquoted value runs to the next space and is not looked into again (that would not).
+        if (regex === QUOTED) regex.lastIndex = match.index + (match[1]?.length ?? 1);
+        continue;
+      }
       const start = match.index + match[0].length - value.length - (regex === QUOTED ? 1 : 0);
       mark(start, start + value.length, labelOfName(match[1] ?? ''));
     }
