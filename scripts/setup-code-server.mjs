@@ -26,9 +26,10 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 export const CODE_SERVER_VERSION = '4.96.4';
 // The version code-server 4.96.4's shrinkwrap pins by git URL; same integrity on npm.
 const PROXY_AGENT = '@vscode/proxy-agent@0.27.0';
-const APT_PACKAGES = ['chromium', 'libkrb5-dev', 'ripgrep', 'git'];
+// bubblewrap: the sandbox agent commands run in (platform/sandboxedCommand.ts), tested in the unit tier.
+const APT_PACKAGES = ['chromium', 'libkrb5-dev', 'ripgrep', 'git', 'bubblewrap'];
 // A binary that proves a package is usable even if it was not installed by dpkg.
-const APT_BINARIES = { chromium: '/usr/bin/chromium', ripgrep: 'rg', git: 'git' }; // the harness launches /usr/bin/chromium
+const APT_BINARIES = { chromium: '/usr/bin/chromium', ripgrep: 'rg', git: 'git', bubblewrap: 'bwrap' }; // the harness launches /usr/bin/chromium
 
 const repoRoot = fileURLToPath(new URL('..', import.meta.url));
 export const cacheDir = path.join(repoRoot, '.cache', 'code-server');
@@ -208,7 +209,9 @@ function verifyNativeModules() {
 function isInstalled() {
   try {
     const stamp = readJson(stampFile);
-    return stamp.abi === process.versions.modules && fs.existsSync(codeServerEntry) && fs.existsSync('/usr/bin/chromium');
+    // Every package with a binary still there too (a package added later, such as bubblewrap, gets installed).
+    const binaries = Object.values(APT_BINARIES).every((bin) => (bin.startsWith('/') ? fs.existsSync(bin) : which(bin)));
+    return stamp.abi === process.versions.modules && fs.existsSync(codeServerEntry) && binaries;
   } catch {
     return false;
   }

@@ -1,6 +1,5 @@
 // `npm test`: the whole suite from a clean clone. Installs what is missing
-// (npm packages, then the system packages and code-server for the end-to-end
-// tier), type-checks, runs the unit and webview tests, then the end-to-end
+// (npm packages, then the system packages and code-server), type-checks, runs the unit and webview tests, then the end-to-end
 // tests in a real VS Code. Stops at the first tier that fails.
 import { spawnSync } from 'node:child_process';
 import { existsSync, statSync } from 'node:fs';
@@ -29,6 +28,9 @@ const installed = join(root, 'node_modules', '.package-lock.json');
 if (!existsSync(installed) || statSync(installed).mtimeMs < statSync(join(root, 'package-lock.json')).mtimeMs) {
   step('install npm packages', npm, ['ci', '--no-audit', '--no-fund']);
 }
+// System packages (bubblewrap is used by the unit tier's sandbox tests) and code-server, before any tier:
+// a second run only checks its stamp.
+step('system packages and code-server', process.execPath, ['scripts/setup-code-server.mjs']);
 step('type-check', npm, ['run', '--silent', 'typecheck']);
 step('unit and webview tests', npm, ['run', '--silent', 'test:unit']);
 step('end-to-end tests in VS Code (code-server)', npm, ['run', '--silent', 'test:e2e']);

@@ -20,7 +20,8 @@
  * Abort and the idle timeout kill the whole process tree.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { ExecutableNotFoundError, resolveExecutable, windowsSystemTool } from '../../platform/executables';
+import { ExecutableNotFoundError, resolveExecutable } from '../../platform/executables';
+import { killTree } from '../../platform/processTree';
 import { createInterface } from 'node:readline';
 import { ProviderError, type ContentBlock, type ModelMessage, type ModelProvider, type ModelRequest, type ProviderEvent, type StopReason, type ToolSpec, type Usage } from './modelProvider';
 import { abortedError } from './retry';
@@ -161,28 +162,6 @@ function spawnError(error: NodeJS.ErrnoException, executable: string): ProviderE
     return new ProviderError(`Claude Code CLI not found at '${executable}'. Install it or set orchard.claudeCli.path.`, 'cli', false);
   }
   return new ProviderError(`Could not start the Claude Code CLI at '${executable}': ${error.message}`, 'cli', false);
-}
-
-function killTree(child: ChildProcess): void {
-  if (child.pid === undefined) return;
-  try {
-    if (process.platform === 'win32') {
-      spawn(windowsSystemTool('taskkill.exe'), ['/pid', String(child.pid), '/T', '/F'], { windowsHide: true, stdio: 'ignore' });
-    } else {
-      process.kill(-child.pid, 'SIGTERM');
-      const pid = child.pid;
-      // A CLI that ignores SIGTERM is not allowed to outlive the request.
-      setTimeout(() => {
-        try {
-          process.kill(-pid, 'SIGKILL');
-        } catch {
-          // already gone
-        }
-      }, 2000).unref();
-    }
-  } catch {
-    child.kill('SIGKILL');
-  }
 }
 
 // --- prompt -------------------------------------------------------------------
