@@ -98,7 +98,17 @@ export function bubblewrapArgs(options: { cwd: string; tempDir: string; network:
 export function runSandboxed(options: SandboxedCommand): Promise<CommandResult> {
   const shell = resolveExecutable('sh');
   const sandbox = options.sandbox === 'none' ? null : availableSandbox();
-  const env = { ...commandEnvironment(options.env ?? process.env), TMPDIR: options.tempDir };
+  // Caches go to the temporary folder: the home folder is read-only in the sandbox, and tools that
+  // cannot write their cache (go, npm, pip) fail or warn on every run.
+  const cache = path.join(options.tempDir, 'cache');
+  const env = {
+    ...commandEnvironment(options.env ?? process.env),
+    TMPDIR: options.tempDir,
+    XDG_CACHE_HOME: cache,
+    GOCACHE: path.join(cache, 'go-build'),
+    npm_config_cache: path.join(cache, 'npm'),
+    PIP_CACHE_DIR: path.join(cache, 'pip'),
+  };
   const [program, args] = sandbox
     ? [sandbox.bwrap, bubblewrapArgs({ cwd: options.cwd, tempDir: options.tempDir, network: options.network ?? false }, shell, options.command)]
     : [shell, ['-c', options.command]];

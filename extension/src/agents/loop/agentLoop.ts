@@ -22,7 +22,11 @@ export type AgentEvent =
   /** The provider retries a failed request (rate limit, overload) after `delayMs`. */
   | { type: 'retrying'; attempt: number; maxAttempts: number; delayMs: number; reason: string }
   /** The running total of the turn's usage, after each model request. */
-  | { type: 'usage'; usage: Usage };
+  | { type: 'usage'; usage: Usage }
+  /** A tool call about to run (or be refused), with its input as the model sent it. */
+  | { type: 'tool-call'; id: string; name: string; input: unknown }
+  /** What the model is told of that call. */
+  | { type: 'tool-result'; id: string; name: string; content: string; isError: boolean };
 
 export interface AgentLoopOptions {
   provider: ModelProvider;
@@ -181,7 +185,9 @@ export async function runAgentLoop(opts: AgentLoopOptions): Promise<AgentLoopRes
       }
       // At max_tokens the last block was cut off: its input is whatever JSON had arrived, not what the model meant.
       const cutOff = reply.stopReason === 'max_tokens' && call === calls[calls.length - 1] ? opts.maxTokens : null;
+      onEvent({ type: 'tool-call', id: call.id, name: call.name, input: call.input });
       const outcome = await runToolCall(call, offered, withheld, rejections, signal, opts.trusted, cutOff);
+      onEvent({ type: 'tool-result', id: call.id, name: call.name, content: outcome.content, isError: outcome.isError });
       results.push({ type: 'tool_result', toolUseId: call.id, content: outcome.content, ...(outcome.isError ? { isError: true } : {}) });
       if (outcome.failure) failure = outcome.failure;
     }

@@ -169,6 +169,8 @@ export class ChatTurn {
         this.request.log.warn(`Chat turn ${this.id}: ${event.reason}; retry ${event.attempt} of ${event.maxAttempts} in ${event.delayMs} ms`);
         return;
       case 'usage':
+      case 'tool-call':
+      case 'tool-result':
         return;
     }
   }
