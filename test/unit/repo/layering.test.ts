@@ -43,7 +43,8 @@ const INWARD: Partial<Record<Layer, readonly Layer[]>> = {
   store: ['store', 'platform', 'core'],
   orchestration: ['orchestration', 'agents', 'store', 'platform', 'core'],
   vscode: ['vscode', 'orchestration', 'agents', 'store', 'platform', 'core'],
-  cli: ['cli', 'core', 'store', 'platform'],
+  // cli/: a composition root like vscode/ (orchard build runs the same use cases), never the editor.
+  cli: ['cli', 'orchestration', 'agents', 'store', 'platform', 'core'],
 };
 const NO_VSCODE: readonly Layer[] = ['orchestration', 'agents', 'store', 'cli', 'platform'];
 
@@ -219,7 +220,7 @@ describe('the checker itself', () => {
     'extension/src/store/s.ts': "export type { Turn } from '../orchestration/chat/chatTurn';",
     'extension/src/orchestration/chat/chatTurn.ts': "export type Turn = string;",
     'extension/src/platform/p.ts': "import { s } from '../store/s';",
-    'extension/src/cli.ts': "const m = await import('./agents/a');",
+    'extension/src/cli.ts': "const m = await import('./vscode/log');",
     'extension/src/vscode/log.ts': "export const log = 1;",
     'extension/src/vscode/blueprints/historyService.ts': "import { store } from '../chat/conversationStore';",
     'extension/src/vscode/chat/conversationStore.ts': "import { history } from '../blueprints/historyService';",
@@ -236,7 +237,7 @@ describe('the checker itself', () => {
     'server-core-only language-server/src/server.ts vscode',
     'no-vscode extension/src/agents/a.ts vscode',
     'inward extension/src/store/s.ts ../orchestration/chat/chatTurn',
-    'inward extension/src/cli.ts ./agents/a',
+    'inward extension/src/cli.ts ./vscode/log',
     'folder-cycle extension/src/vscode/blueprints/historyService.ts ../chat/conversationStore',
   ])('reports %s', (expected) => expect(found).toContain(expected));
 

@@ -17,6 +17,7 @@ import { replay, type NewOperationEvent, type OperationEvent } from '../../../..
 import { detectProjectCommands } from '../../../../extension/src/core/operations/projectCommands';
 import { commitMessage, runBuild, type BuildInput } from '../../../../extension/src/orchestration/operations/buildOperation';
 import { commitWorktree } from '../../../../extension/src/store/worktreeCommit';
+import { WorktreeManager } from '../../../../extension/src/store/worktrees/worktreeManager';
 import { startFakeAnthropic } from '../../../support/fakeAnthropic.mjs';
 import { git, makeRepo, removeTempDirs, tempDir, useIsolatedGit } from '../../store/gitFixture';
 
@@ -56,7 +57,7 @@ function checkout(repo: string) {
   };
 }
 
-function setup() {
+async function setup() {
   const repo = makeRepo();
   fs.writeFileSync(path.join(repo, 'package.json'), JSON.stringify({ name: 'fixture', scripts: { test: 'node test.js' } }, null, 2));
   fs.writeFileSync(path.join(repo, 'test.js'), "require('node:fs').existsSync(__dirname + '/greeting.js') ? console.log('ok') : (console.log('greeting.js missing'), process.exit(1));\n");
@@ -74,15 +75,7 @@ function setup() {
     slug: 'greeting',
     blueprint: READY,
     baseCommit: base,
-    // Until store/worktrees lands here, the worktree is made with the same git command it runs.
-    worktrees: {
-      create: async ({ operationId: op, slug }) => {
-        const where = path.join(managed, op, 'tree');
-        fs.mkdirSync(path.dirname(where), { recursive: true });
-        git(repo, ['worktree', 'add', '-q', '-b', `orchard/${slug}-1`, where, base]);
-        return { branch: `orchard/${slug}-1`, path: fs.realpathSync(where) };
-      },
-    },
+    worktrees: await WorktreeManager.open({ repoRoot: repo, managedRoot: managed }),
     emit: (e) => void events.push(e),
     provider: createProvider({ kind: 'anthropic', apiKey: 'sk-ant-unit-test-key-000', baseUrl: fake.url, model: 'claude-sonnet-5-5', maxRetries: 0 }),
     model: 'claude-sonnet-5-5',
@@ -108,7 +101,7 @@ function fold(id: string, base: string, events: NewOperationEvent[]): Operation 
 
 describe('a build', () => {
   it('leaves a commit with the agent change on its own branch, and the user checkout as it was', async () => {
-    const { repo, base, input, events, id } = setup();
+    const { repo, base, input, events, id } = await setup();
     const before = checkout(repo);
     fake.script(
       { kind: 'text_tool', text: 'Plan: add greeting.js with greet(name), then run npm test.', tool: { name: 'write_file', input: { path: 'greeting.js', content: "exports.greet = (name) => `Hello, ${name}!`;\n" } } },
@@ -152,7 +145,7 @@ describe('a build', () => {
   }, 60_000);
 
   it('fails with the reason when the agent changes nothing, and keeps the worktree', async () => {
-    const { input, events, id, base } = setup();
+    const { input, events, id, base } = await setup();
     fake.script({ kind: 'text', text: 'I could not find anything to change.' });
     const outcome = await runBuild(input);
     expect(outcome).toEqual({ status: 'failed', reason: 'The executor finished without changing any file: there is nothing to approve.' });
@@ -160,7 +153,7 @@ describe('a build', () => {
   }, 60_000);
 
   it('refuses a blueprint that is not ready, before making anything', async () => {
-    const { input, events } = setup();
+    const { input, events } = await setup();
     let made = false;
     const outcome = await runBuild({ ...input, blueprint: { ...READY, blockers: ['Needs a decision on i18n'] }, worktrees: { create: async () => ((made = true), { branch: 'x', path: '/nowhere' }) } });
     expect(outcome).toEqual({ status: 'failed', reason: 'The blueprint is not ready to build: Blocker: Needs a decision on i18n' });

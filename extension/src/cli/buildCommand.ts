@@ -1,0 +1,113 @@
+/**
+ * `orchard build <slug>`: a ready blueprint built by the executor agent in a
+ * worktree of its own, from a terminal or a CI job, with the same engine the
+ * extension runs. The model is Anthropic's API (ANTHROPIC_API_KEY, and
+ * ANTHROPIC_BASE_URL for a proxy or a local server). Commands the policy
+ * would ask about are refused unless `--allow-commands` is given; the deny
+ * list holds either way.
+ *
+ * Exit codes: 0 the operation waits for approval, 1 it failed or was
+ * stopped, 2 the command line is wrong.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { createProvider } from '../agents/providers/createProvider';
+import { DEFAULT_MODEL } from '../agents/providers/models';
+import type { OperationEvent } from '../core/operations/operationEvents';
+import { defaultStateDir, startBuild } from '../orchestration/operations/operationRunner';
+import { formatEvent } from './operationFormat';
+import { parseCommandLine, UsageError, type CliCommand, type CliIo } from './registry';
+
+const HELP = `Usage: orchard build <slug> [options]
+
+Builds the blueprint .orchard/blueprints/<slug>.json: an executor agent implements it in a new
+worktree on the branch orchard/<slug>-<n>, made from the current commit (uncommitted changes are not
+included and never touched), runs the project's checks, and commits there. The operation then waits
+for approval (in VS Code, or merge the branch yourself).
+
+Options:
+  --backend orchard       the executor (only "orchard" for now: Orchard's agent loop)
+  --model NAME            the model (default ${DEFAULT_MODEL})
+  --allow-commands        run commands the policy would ask about (the deny list still applies)
+  --budget TOKENS         tokens the operation may use (default 2000000)
+  --state-dir DIR         where operations, logs and worktrees live (default: per user, outside the repository)
+  --format text|json      events as lines of text, or as JSON lines
+  --cwd DIR               the repository (default: the current folder)
+
+Environment: ANTHROPIC_API_KEY (required), ANTHROPIC_BASE_URL (optional).
+Exit codes: 0 waiting for approval, 1 failed or stopped, 2 wrong command line.
+`;
+
+const OPTIONS = {
+  backend: { type: 'string' },
+  model: { type: 'string' },
+  'allow-commands': { type: 'boolean' },
+  budget: { type: 'string' },
+  'state-dir': { type: 'string' },
+  format: { type: 'string' },
+  cwd: { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+export const buildCommand: CliCommand = {
+  name: 'build',
+  summary: 'build a ready blueprint in a worktree of its own, with an executor agent',
+  async run(args: string[], io: CliIo): Promise<number> {
+    const { values, positionals } = parseCommandLine(args, OPTIONS, 'orchard build --help');
+    if (values.help) {
+      io.out(HELP);
+      return 0;
+    }
+    if (positionals.length !== 1) throw new UsageError('give exactly one blueprint name', 'orchard build --help');
+    const format = values.format ?? 'text';
+    if (format !== 'text' && format !== 'json') throw new UsageError(`--format must be text or json, not "${format}"`, 'orchard build --help');
+    const backend = values.backend ?? 'orchard';
+    if (backend !== 'orchard') throw new UsageError(`--backend ${backend} is not available yet; use orchard`, 'orchard build --help');
+    const budget = values.budget === undefined ? 2_000_000 : Number(values.budget);
+    if (!Number.isSafeInteger(budget) || budget <= 0) throw new UsageError(`--budget must be a positive number of tokens, not "${values.budget}"`, 'orchard build --help');
+    const apiKey = process.env.ANTHROPIC_API_KEY ?? process.env.ANTHROPIC_AUTH_TOKEN;
+    if (!apiKey) throw new UsageError('set ANTHROPIC_API_KEY to the key the executor uses', 'orchard build --help');
+
+    const repoRoot = fs.realpathSync(path.resolve(io.cwd, values.cwd ?? '.'));
+    const stateDir = values['state-dir'] ? path.resolve(io.cwd, values['state-dir']) : defaultStateDir(repoRoot);
+    const model = values.model ?? DEFAULT_MODEL;
+    const allowCommands = values['allow-commands'] === true;
+    const print = (event: OperationEvent) => io.out(format === 'json' ? `${JSON.stringify(event)}\n` : formatEvent(event));
+    const controller = new AbortController();
+    const stop = () => controller.abort();
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+    try {
+      const { operation, outcome } = await startBuild({
+        repoRoot,
+        slug: positionals[0]!,
+        stateDir,
+        provider: createProvider({ kind: 'anthropic', apiKey, ...(process.env.ANTHROPIC_BASE_URL ? { baseUrl: process.env.ANTHROPIC_BASE_URL } : {}), model }),
+        model,
+        backend: 'orchard',
+        budgetTokens: budget,
+        ask: async (command, reason) => {
+          io.err(`orchard: ${allowCommands ? 'allowed' : 'refused'} (${reason}): ${command}${allowCommands ? '' : ' — --allow-commands would run it'}\n`);
+          return allowCommands ? 'once' : 'deny';
+        },
+        onStart: ({ operationId, baseCommit, branchName, uncommitted }) => {
+          const from = `${baseCommit.slice(0, 12)}${branchName ? ` (${branchName})` : ' (detached HEAD)'}`;
+          io.err(`orchard: operation ${operationId} builds from ${from}${uncommitted.length > 0 ? `; ${uncommitted.length} uncommitted path${uncommitted.length === 1 ? ' is' : 's are'} not included` : ''}\n`);
+        },
+        onEvent: print,
+        signal: controller.signal,
+      });
+      if (format === 'text') {
+        io.err(
+          outcome.status === 'waiting'
+            ? `orchard: ${operation.id} waits for approval: commit ${outcome.commit.slice(0, 12)} on ${outcome.branch} (worktree ${outcome.worktree})\n`
+            : `orchard: ${operation.id} ${outcome.status}: ${outcome.reason}\n`,
+        );
+      }
+      return outcome.status === 'waiting' ? 0 : 1;
+    } finally {
+      process.off('SIGINT', stop);
+      process.off('SIGTERM', stop);
+    }
+  },
+};

@@ -1,0 +1,179 @@
+/**
+ * Starting an operation for real: the pieces runBuild takes, made from a
+ * repository and a state folder. The same code runs `orchard build` in a
+ * terminal or a CI job and (next) the extension's runner process.
+ *
+ * The state folder of a repository holds, per operation:
+ *   operations/<id>.json    its first record (what was asked: slug, base, backend)
+ *   operations/<id>.jsonl   its events (store/operations/operationLog.ts)
+ *   worktrees/<id>/         its worktree and ownership marker (store/worktrees/)
+ *   tmp/<id>/               its commands' temporary folder and caches
+ * The record now is the first record with the events folded in (applyEvent).
+ */
+import { randomBytes } from 'node:crypto';
+import * as fsp from 'node:fs/promises';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { createHash } from 'node:crypto';
+import { runExecutor } from '../../agents/executor/executor';
+import type { CommandAnswer } from '../../agents/executor/commandTool';
+import type { ModelProvider } from '../../agents/providers/modelProvider';
+import { BLUEPRINTS_DIR, parseBlueprintText } from '../../core/blueprint/blueprintFile';
+import { isValidSlug } from '../../core/blueprint/blueprint';
+import { newOperation, Operation, operationId, type ExecutorBackend } from '../../core/operations/operation';
+import { parseOperationEvent, replay, type NewOperationEvent, type OperationEvent } from '../../core/operations/operationEvents';
+import { detectProjectCommands } from '../../core/operations/projectCommands';
+import { readFileInside } from '../../platform/confinedPath';
+import { OperationLogWriter, operationLogPath, readEvents } from '../../store/operations/operationLog';
+import { commitWorktree } from '../../store/worktreeCommit';
+import { WorktreeManager } from '../../store/worktrees/worktreeManager';
+import { runBuild, type BuildOutcome } from './buildOperation';
+
+/** Where a repository's operations live when no state folder is given: outside the repository, per user. */
+export function defaultStateDir(repoRealPath: string, env: NodeJS.ProcessEnv = process.env): string {
+  const base = env.XDG_STATE_HOME && path.isAbsolute(env.XDG_STATE_HOME) ? env.XDG_STATE_HOME : path.join(os.homedir(), '.local', 'state');
+  const hash = createHash('sha256').update(repoRealPath).digest('hex').slice(0, 12);
+  return path.join(base, 'orchard', 'repos', `${path.basename(repoRealPath).replace(/[^\w.-]/g, '_')}-${hash}`);
+}
+
+export interface StartBuildInput {
+  repoRoot: string;
+  slug: string;
+  stateDir: string;
+  provider: ModelProvider;
+  model: string;
+  backend: ExecutorBackend;
+  budgetTokens: number;
+  /** Answers what the command policy asks (headless: deny, or allow with --allow-commands). */
+  ask(command: string, reason: string): Promise<CommandAnswer>;
+  /** Each event as it is logged. */
+  onEvent?(event: OperationEvent): void;
+  /** Said before anything is made: the base commit and what is left out. */
+  onStart?(info: { operationId: string; baseCommit: string; branchName: string | null; uncommitted: string[] }): void;
+  promptsDir?: string;
+  signal: AbortSignal;
+}
+
+export interface StartedBuild {
+  operation: Operation;
+  outcome: BuildOutcome;
+}
+
+async function readBlueprint(repoRoot: string, slug: string) {
+  if (!isValidSlug(slug)) throw new Error(`"${slug}" is not a blueprint name (lowercase letters, digits, "-" and "_")`);
+  const file = `${BLUEPRINTS_DIR}/${slug}.json`;
+  let text: string;
+  try {
+    text = await readFileInside(repoRoot, file);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') throw new Error(`there is no blueprint ${file}`);
+    throw error;
+  }
+  const parsed = parseBlueprintText(text);
+  if (!parsed.ok) throw new Error(`${file} is not a valid blueprint: ${parsed.problems.map((p) => `${p.path}: ${p.message}`).join('; ')}`);
+  return parsed.blueprint;
+}
+
+async function projectCommandsIn(worktree: string): Promise<string[]> {
+  const names = new Set(await fsp.readdir(worktree));
+  const read = (name: string) => (names.has(name) ? fsp.readFile(path.join(worktree, name), 'utf8').catch(() => undefined) : Promise.resolve(undefined));
+  const [packageJson, makefile] = await Promise.all([read('package.json'), read('Makefile')]);
+  return detectProjectCommands({ rootNames: names, ...(packageJson !== undefined ? { packageJson } : {}), ...(makefile !== undefined ? { makefile } : {}) });
+}
+
+export async function startBuild(input: StartBuildInput): Promise<StartedBuild> {
+  const blueprint = await readBlueprint(input.repoRoot, input.slug);
+  const worktrees = await WorktreeManager.open({ repoRoot: input.repoRoot, managedRoot: path.join(input.stateDir, 'worktrees') });
+  const base = await worktrees.preflight();
+  const id = operationId(Date.now(), randomBytes(8).toString('hex'));
+  input.onStart?.({ operationId: id, baseCommit: base.commit, branchName: base.branchName, uncommitted: base.uncommitted });
+
+  const operationsDir = path.join(input.stateDir, 'operations');
+  const tempDir = path.join(input.stateDir, 'tmp', id);
+  await fsp.mkdir(operationsDir, { recursive: true });
+  await fsp.mkdir(tempDir, { recursive: true });
+  const first = newOperation({ id, kind: 'build', slug: input.slug, backend: input.backend, baseCommit: base.commit, createdAt: new Date().toISOString() });
+  await fsp.writeFile(path.join(operationsDir, `${id}.json`), `${JSON.stringify(first)}\n`, { flag: 'wx' });
+
+  const log = await OperationLogWriter.open<OperationEvent>(operationLogPath(operationsDir, id), parseOperationEvent);
+  let operation = first;
+  let calls = 0;
+  const emit = (event: NewOperationEvent) => {
+    const logged = log.append({ ...event, time: new Date().toISOString() } as Omit<OperationEvent, 'seq'> as never);
+    operation = replay(operation, [logged]);
+    input.onEvent?.(logged);
+  };
+  try {
+    const outcome = await runBuild({
+      operationId: id,
+      slug: input.slug,
+      blueprint,
+      baseCommit: base.commit,
+      worktrees,
+      emit,
+      provider: input.provider,
+      model: input.model,
+      tempDir,
+      projectCommands: projectCommandsIn,
+      ask: input.ask,
+      commit: (worktree, message) => commitWorktree(worktree, message),
+      runExecutor,
+      budgetTokens: input.budgetTokens,
+      ...(input.promptsDir ? { promptsDir: input.promptsDir } : {}),
+      signal: input.signal,
+      newCallId: () => `cmd-${++calls}`,
+    });
+    return { operation, outcome };
+  } catch (error) {
+    // A bug, not a refusal: the operation still ends, with the error as its reason.
+    if (operation.status === 'running' || operation.status === 'pending') emit({ type: 'status', status: 'failed', reason: `Orchard failed: ${error instanceof Error ? error.message : String(error)}`.slice(0, 2000) });
+    throw error;
+  } finally {
+    await log.close();
+  }
+}
+
+/** Every operation of a state folder, newest first, each its first record with its log folded in. */
+export async function listOperations(stateDir: string): Promise<Operation[]> {
+  const dir = path.join(stateDir, 'operations');
+  const names = await fsp.readdir(dir).catch((error: NodeJS.ErrnoException) => (error.code === 'ENOENT' ? [] : Promise.reject(error)));
+  const out: Operation[] = [];
+  for (const name of names.filter((n) => n.endsWith('.json')).sort().reverse()) {
+    out.push(await loadOperation(stateDir, name.slice(0, -'.json'.length)));
+  }
+  return out;
+}
+
+export async function loadOperation(stateDir: string, id: string): Promise<Operation> {
+  const dir = path.join(stateDir, 'operations');
+  const first = Operation.parse(JSON.parse(await fsp.readFile(path.join(dir, `${id}.json`), 'utf8')));
+  let operation = first;
+  for await (const event of readEvents(operationLogPath(dir, id), parseOperationEvent)) operation = replay(operation, [event]);
+  if (operation.status === 'pending' || operation.status === 'running') operation = await markLostIfAbandoned(operation, operationLogPath(dir, id));
+  return operation;
+}
+
+/**
+ * An operation that says it runs while nobody holds its log (its runner was
+ * killed, or the machine restarted) is lost: whoever finds it so records it,
+ * once, in its log. The lock is what tells: a live runner holds it, and a
+ * dead one's is taken over at once (store/fileLock.ts). The worktree stays,
+ * for the user to resume or discard.
+ */
+async function markLostIfAbandoned(operation: Operation, file: string): Promise<Operation> {
+  let log: OperationLogWriter<OperationEvent>;
+  try {
+    log = await OperationLogWriter.open<OperationEvent>(file, parseOperationEvent);
+  } catch {
+    return operation; // Held: its runner is alive.
+  }
+  try {
+    // Events read before the lock was taken may not be the last ones: fold what the writer found.
+    if (log.lastSeq !== operation.lastSeq) return operation;
+    const lost = log.append({ type: 'status', status: 'lost', reason: 'Its runner stopped before the operation ended (the process was killed or the machine restarted); the worktree is kept.', time: new Date().toISOString() } as never);
+    await log.flush();
+    return replay(operation, [lost]);
+  } finally {
+    await log.close();
+  }
+}

@@ -1,0 +1,159 @@
+/**
+ * `orchard build` and `orchard operations` as a user runs them: the bundled
+ * CLI in a child process, a real git repository with a ready blueprint, the
+ * fake Anthropic server on loopback scripting the executor (the only fake).
+ * Done when the branch holds the agent's change, the user's checkout is as it
+ * was, and the operation can be listed, shown and replayed from its log.
+ */
+import { spawn } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startFakeAnthropic } from '../../support/fakeAnthropic.mjs';
+import { bundleForNode } from '../../support/bundleNode.mjs';
+import { git, makeRepo, removeTempDirs, tempDir, useIsolatedGit } from '../store/gitFixture';
+
+useIsolatedGit();
+const repoRoot = path.resolve(__dirname, '..', '..', '..');
+// In dist-test/ like dist/: the bundle finds prompts/ one folder up, as the shipped CLI does.
+const cli = path.join(repoRoot, 'dist-test', 'cli-build-test.js');
+
+let fake: Awaited<ReturnType<typeof startFakeAnthropic>>;
+beforeAll(async () => {
+  await bundleForNode({ entry: path.join(repoRoot, 'extension/src/cli.ts'), outfile: cli, banner: '#!/usr/bin/env node' });
+  fake = await startFakeAnthropic();
+}, 60_000);
+afterAll(async () => {
+  await fake?.close();
+  removeTempDirs();
+});
+
+function orchard(cwd: string, args: string[], killAfterMs?: number): Promise<{ code: number | null; out: string; err: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [cli, ...args], {
+      cwd,
+      env: { ...process.env, ANTHROPIC_API_KEY: 'sk-ant-cli-test-key-000', ANTHROPIC_BASE_URL: fake.url },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (d) => (out += d));
+    child.stderr.on('data', (d) => (err += d));
+    if (killAfterMs !== undefined) setTimeout(() => child.kill('SIGKILL'), killAfterMs);
+    child.on('close', (code) => resolve({ code, out, err }));
+  });
+}
+
+const BLUEPRINT = {
+  featureName: 'Greeting',
+  summary: 'A greet() function that says hello to a name.',
+  readyToBuild: true,
+  sections: {
+    dataModel: { status: 'complete', notes: 'No data: a pure function.' },
+    apiEndpoints: { status: 'complete', notes: 'No endpoints.' },
+    uiComponents: { status: 'complete', notes: 'No UI.' },
+  },
+};
+
+describe('orchard build', () => {
+  it('builds a ready blueprint to a commit on its own branch; operations list, show and log tell the story', async () => {
+    const repo = makeRepo();
+    fs.writeFileSync(path.join(repo, 'package.json'), JSON.stringify({ name: 'fixture', scripts: { test: 'node -e "process.exit(0)"' } }));
+    fs.mkdirSync(path.join(repo, '.orchard', 'blueprints'), { recursive: true });
+    fs.writeFileSync(path.join(repo, '.orchard', 'blueprints', 'greeting.json'), JSON.stringify(BLUEPRINT, null, 2));
+    git(repo, ['add', '.']);
+    git(repo, ['commit', '-q', '-m', 'fixture']);
+    const head = git(repo, ['rev-parse', 'HEAD']).trim();
+    const state = tempDir('orchard-state-');
+    fake.script(
+      { kind: 'text_tool', text: 'Plan: add greeting.js.', tool: { name: 'write_file', input: { path: 'greeting.js', content: 'exports.greet = (n) => `Hello, ${n}!`;\n' } } },
+      // Not a project command: headless, it is refused (no --allow-commands), and the agent goes on.
+      { kind: 'tool_use', name: 'run_command', input: { command: 'touch extra.txt' } },
+      { kind: 'tool_use', name: 'run_command', input: { command: 'npm test' } },
+      { kind: 'text', text: 'Added greeting.js.' },
+    );
+
+    const r = await orchard(repo, ['build', 'greeting', '--state-dir', state, '--format', 'json']);
+    expect(r.code, r.err).toBe(0);
+    const events = r.out.trim().split('\n').map((l) => JSON.parse(l));
+    expect(events.map((e) => e.seq)).toEqual(events.map((_, i) => i + 1));
+    expect(events.at(-1)).toMatchObject({ type: 'status', status: 'waiting' });
+    expect(r.err).toMatch(/operation op-\w+-\w+ builds from [0-9a-f]{12} \(main\)/);
+    expect(r.err).toContain("orchard: refused (touch extra.txt is not one of the project's commands): touch extra.txt — --allow-commands would run it");
+    const commit = events.find((e) => e.type === 'commit').commit;
+    expect(git(repo, ['rev-parse', 'refs/heads/orchard/greeting-1']).trim()).toBe(commit);
+    expect(git(repo, ['diff', '--name-only', head, commit]).trim()).toBe('greeting.js');
+    // The user's checkout: same HEAD, clean, no new file.
+    expect(git(repo, ['rev-parse', 'HEAD']).trim()).toBe(head);
+    expect(git(repo, ['status', '--porcelain']).trim()).toBe('');
+    expect(fs.existsSync(path.join(repo, 'greeting.js'))).toBe(false);
+
+    const id = events.find((e) => e.type === 'worktree') && /operation (op-[\w-]+)/.exec(r.err)![1]!;
+    const list = await orchard(repo, ['operations', 'list', '--state-dir', state]);
+    expect(list.out).toMatch(new RegExp(`^${id}  waiting    build greeting  orchard/greeting-1  `));
+    const show = JSON.parse((await orchard(repo, ['operations', 'show', id, '--state-dir', state, '--format', 'json'])).out);
+    expect(show).toMatchObject({ id, status: 'waiting', phase: 'commit', branch: 'orchard/greeting-1', headCommit: commit, baseCommit: head, lastSeq: events.length });
+    const log = await orchard(repo, ['operations', 'log', id, '--state-dir', state]);
+    expect(log.out).toContain('[phase] implement');
+    expect(log.out).toContain('[tool] write_file {"path":"greeting.js"');
+    expect(log.out).toContain('[tool] refused: The input was rejected:');
+    expect(log.out).toMatch(/\[commit\] [0-9a-f]{12} 1 file changed/);
+    expect(log.out.trimEnd().endsWith('[status] waiting')).toBe(true);
+  }, 90_000);
+
+  it('says what is wrong, and makes nothing, for a blueprint that is missing, invalid or not ready', async () => {
+    const repo = makeRepo();
+    const state = tempDir('orchard-state-');
+    expect(await orchard(repo, ['build', 'nope', '--state-dir', state])).toMatchObject({ code: 1, err: 'orchard: there is no blueprint .orchard/blueprints/nope.json\n' });
+    fs.mkdirSync(path.join(repo, '.orchard', 'blueprints'), { recursive: true });
+    fs.writeFileSync(path.join(repo, '.orchard', 'blueprints', 'draft.json'), JSON.stringify({ ...BLUEPRINT, readyToBuild: false }));
+    const draft = await orchard(repo, ['build', 'draft', '--state-dir', state]);
+    expect(draft.code).toBe(1);
+    expect(draft.err).toMatch(/failed: The blueprint is not ready to build: it is not marked ready to build\n$/);
+    expect(git(repo, ['for-each-ref', 'refs/heads/orchard']).trim()).toBe('');
+    expect(fs.existsSync(path.join(state, 'worktrees')) ? fs.readdirSync(path.join(state, 'worktrees')).filter((n) => !n.startsWith('.')) : []).toEqual([]);
+    expect((await orchard(repo, ['build'])).code).toBe(2);
+    expect((await orchard(repo, ['build', 'a', '--backend', 'nope'])).err).toMatch(/--backend nope is not available yet/);
+  }, 60_000);
+
+  it('a runner killed mid-operation, 20 times: each log reads, each operation is lost with its worktree kept', async () => {
+    const repo = makeRepo();
+    // The test script runs for seconds, so a kill lands while a command, a request or a write is under way.
+    fs.writeFileSync(path.join(repo, 'package.json'), JSON.stringify({ name: 'fixture', scripts: { test: 'node -e "setTimeout(() => {}, 1500)"' } }));
+    fs.mkdirSync(path.join(repo, '.orchard', 'blueprints'), { recursive: true });
+    fs.writeFileSync(path.join(repo, '.orchard', 'blueprints', 'greeting.json'), JSON.stringify(BLUEPRINT, null, 2));
+    git(repo, ['add', '.']);
+    git(repo, ['commit', '-q', '-m', 'fixture']);
+    const head = git(repo, ['rev-parse', 'HEAD']).trim();
+    const state = tempDir('orchard-state-');
+    for (let i = 0; i < 20; i++) {
+      await fetch(`${fake.url}/__fake/reset`, { method: 'POST' });
+      fake.script(
+        { kind: 'text_tool', text: 'Plan: add greeting.js.', delayMs: 15, tool: { name: 'write_file', input: { path: `greeting-${i}.js`, content: 'x\n'.repeat(2000) } } },
+        { kind: 'tool_use', name: 'run_command', input: { command: 'npm test' } },
+        { kind: 'text', text: 'Done.' },
+      );
+      const r = await orchard(repo, ['build', 'greeting', '--state-dir', state], 400 + ((i * 137) % 1600));
+      expect(r.code, `run ${i}: ${r.err}`).toBeNull();
+    }
+    const ops = JSON.parse((await orchard(repo, ['operations', 'list', '--state-dir', state, '--format', 'json'])).out);
+    // A kill before the runner got as far as recording its operation leaves nothing at all.
+    expect(ops.length).toBeGreaterThanOrEqual(15);
+    for (const op of ops) {
+      // Killed before it ended: lost, with its log whole up to the kill (the list folded it).
+      expect(['lost', 'waiting']).toContain(op.status);
+      if (op.status === 'lost') expect(op.reason).toMatch(/runner stopped/);
+      if (op.worktree) expect(fs.existsSync(op.worktree), op.worktree).toBe(true);
+      const log = await orchard(repo, ['operations', 'log', op.id, '--state-dir', state, '--format', 'json']);
+      const seqs = log.out.trim().split('\n').filter(Boolean).map((l) => JSON.parse(l).seq);
+      expect(seqs).toEqual(seqs.map((_: number, k: number) => k + 1));
+    }
+    expect(ops.filter((op: { status: string }) => op.status === 'lost').length).toBeGreaterThanOrEqual(ops.length - 3);
+    // Asked again, nothing changes: lost is recorded once.
+    const again = JSON.parse((await orchard(repo, ['operations', 'list', '--state-dir', state, '--format', 'json'])).out);
+    expect(again.map((op: { lastSeq: number }) => op.lastSeq)).toEqual(ops.map((op: { lastSeq: number }) => op.lastSeq));
+    // And the user's checkout never moved.
+    expect(git(repo, ['rev-parse', 'HEAD']).trim()).toBe(head);
+    expect(git(repo, ['status', '--porcelain']).trim()).toBe('');
+  }, 180_000);
+});
