@@ -8,6 +8,7 @@
 import { randomBytes } from 'node:crypto';
 import { promises as fsp } from 'node:fs';
 import * as path from 'node:path';
+import { pidAlive } from './fileLock';
 
 /**
  * `.todo.json.<pid>-<random>.tmp` (hidden, and not `*.json`, so no listing
@@ -42,7 +43,11 @@ export async function removeStaleTempFiles(dir: string): Promise<void> {
   for (const name of names.filter((n) => TEMP_FILE.test(n))) {
     const file = path.join(dir, name);
     const stat = await fsp.stat(file).catch(() => undefined);
-    if (stat && Date.now() - stat.mtimeMs > STALE_TEMP_MS) await fsp.unlink(file).catch(() => undefined);
+    // The writer's pid is in the name: a temp file of a process that is gone (a killed `orchard build`)
+    // goes at once; one of a live process only once it is old (another host sharing the folder).
+    const pid = Number(/\.(\d+)-[0-9a-f]{8}\.tmp$|^blob-(\d+)-/.exec(name)?.slice(1).find(Boolean));
+    const abandoned = stat !== undefined && (!pidAlive(pid) || Date.now() - stat.mtimeMs > STALE_TEMP_MS);
+    if (abandoned) await fsp.unlink(file).catch(() => undefined);
   }
 }
 

@@ -67,6 +67,8 @@ export interface SaveOptions {
   message?: string;
   /** The conversation as of this revision, stored as messages.jsonl. */
   transcript?: readonly TranscriptMessage[];
+  /** Keep the newest revision's conversation instead (a change that is not an Architect turn: a build's status). */
+  keepConversation?: boolean;
 }
 
 export interface SaveResult {
@@ -184,6 +186,14 @@ export class BlueprintStore {
     const message = revisionMessage(options.message, transcript);
     return this.writeAndRecord(slug, text, message, async (writer) => {
       const [bp, msgs] = await writer.hashBlobs(messages ? [text, messages] : [text]);
+      if (options.keepConversation && this.runner) {
+        const runner = this.runner;
+        // Read from the tip the commit is parented on, as restore does.
+        return async (tip) => {
+          const [kept] = tip ? await git.batchCheck(runner, [`${tip.oid}:${MESSAGES_ENTRY}`]) : [undefined];
+          return writer.mkTree(treeEntries(bp!, kept?.oid));
+        };
+      }
       const tree = await writer.mkTree(treeEntries(bp!, msgs));
       return () => Promise.resolve(tree);
     });

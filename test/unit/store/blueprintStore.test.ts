@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -192,15 +193,18 @@ describe('BlueprintStore in a repository', () => {
     expect((await store.save('todo', draft(5))).revision?.rev).toBe(5);
   });
 
-  it('removes temp files a killed process left (older than 10 minutes), and nothing else', async () => {
+  it('removes temp files a killed process left (its pid gone, or older than 10 minutes), and nothing else', async () => {
     const dir = makeRepo();
     const blueprints = path.join(dir, '.orchard', 'blueprints');
     const staging = path.join(dir, '.git', 'orchard', 'staging');
+    // A process that has ended: its pid names no one now.
+    const gone = spawnSync(process.execPath, ['-e', '0']).pid;
     const files = {
-      oldTemp: path.join(blueprints, '.todo.json.123-0a1b2c3d.tmp'),
-      newTemp: path.join(blueprints, '.todo.json.124-0a1b2c3d.tmp'),
-      oldBlob: path.join(staging, 'blob-123-0a1b2c3d4e5f.tmp'),
+      oldTemp: path.join(blueprints, `.todo.json.${process.pid}-0a1b2c3d.tmp`),
+      newTemp: path.join(blueprints, `.todo.json.${process.pid}-1a1b2c3d.tmp`),
+      oldBlob: path.join(staging, `blob-${process.pid}-0a1b2c3d4e5f.tmp`),
       oldOther: path.join(blueprints, 'notes.tmp'),
+      newOfGone: path.join(blueprints, `.todo.json.${gone}-2a1b2c3d.tmp`),
     };
     for (const file of Object.values(files)) {
       fs.mkdirSync(path.dirname(file), { recursive: true });
@@ -209,7 +213,19 @@ describe('BlueprintStore in a repository', () => {
     const hourAgo = new Date(Date.now() - 3_600_000);
     for (const file of [files.oldTemp, files.oldBlob, files.oldOther]) fs.utimesSync(file, hourAgo, hourAgo);
     await BlueprintStore.open(dir);
-    expect(Object.values(files).map((f) => fs.existsSync(f))).toEqual([false, true, false, true]);
+    expect(Object.values(files).map((f) => fs.existsSync(f))).toEqual([false, true, false, true, false]);
+  });
+
+  it('a save that keeps the conversation carries the newest messages.jsonl forward (a build status, not a turn)', async () => {
+    const dir = makeRepo();
+    const store = await BlueprintStore.open(dir);
+    await store.save('todo', draft(1), { transcript: turn('Plan todo sharing') });
+    await store.save('todo', { ...draft(1), status: 'building' }, { message: 'build started: operation op-x', keepConversation: true });
+    const [first, second] = [await store.show('todo', 1), await store.show('todo', 2)];
+    expect(second.blueprint.status).toBe('building');
+    expect(second.messages).toEqual(first.messages);
+    expect(second.messages.map((m) => m.content)).toEqual(['Plan todo sharing', expect.any(String)].slice(0, first.messages.length));
+    expect((await store.history('todo')).at(-1)?.message).toBe('build started: operation op-x');
   });
 
   it('passes messages through stdin, whatever they look like', async () => {

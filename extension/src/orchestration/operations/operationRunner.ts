@@ -24,6 +24,7 @@ import { newOperation, Operation, operationId, type ExecutorBackend } from '../.
 import { parseOperationEvent, replay, type NewOperationEvent, type OperationEvent } from '../../core/operations/operationEvents';
 import { detectProjectCommands } from '../../core/operations/projectCommands';
 import { readFileInside } from '../../platform/confinedPath';
+import { BlueprintStore } from '../../store/blueprintStore';
 import { OperationLogWriter, operationLogPath, readEvents } from '../../store/operations/operationLog';
 import { commitWorktree } from '../../store/worktreeCommit';
 import { WorktreeManager } from '../../store/worktrees/worktreeManager';
@@ -96,12 +97,24 @@ export async function startBuild(input: StartBuildInput): Promise<StartedBuild> 
   await fsp.writeFile(path.join(operationsDir, `${id}.json`), `${JSON.stringify(first)}\n`, { flag: 'wx' });
 
   const log = await OperationLogWriter.open<OperationEvent>(operationLogPath(operationsDir, id), parseOperationEvent);
+  const blueprints = await BlueprintStore.open(input.repoRoot);
   let operation = first;
   let calls = 0;
+  // The blueprint's status follows the operation, each change a revision (the conversation kept):
+  // building while it runs, draft again when it fails or stops; `built` comes with approval.
+  let statusWrites: Promise<unknown> = Promise.resolve();
+  const blueprintStatus = (status: 'building' | 'draft') => {
+    statusWrites = statusWrites
+      .then(() => blueprints.save(input.slug, { ...blueprint, status }, { message: `${status === 'building' ? 'build started' : 'build ended'}: operation ${id}`, keepConversation: true }))
+      .catch((error: unknown) => emit({ type: 'error', message: `The blueprint's status could not be set to ${status}: ${error instanceof Error ? error.message : String(error)}` }));
+  };
   const emit = (event: NewOperationEvent) => {
     const logged = log.append({ ...event, time: new Date().toISOString() } as Omit<OperationEvent, 'seq'> as never);
+    const before = operation.status;
     operation = replay(operation, [logged]);
     input.onEvent?.(logged);
+    if (event.type === 'status' && event.status === 'running' && before === 'pending') blueprintStatus('building');
+    if (event.type === 'status' && (event.status === 'failed' || event.status === 'cancelled') && before === 'running') blueprintStatus('draft');
   };
   try {
     const outcome = await runBuild({
@@ -129,6 +142,8 @@ export async function startBuild(input: StartBuildInput): Promise<StartedBuild> 
     if (operation.status === 'running' || operation.status === 'pending') emit({ type: 'status', status: 'failed', reason: `Orchard failed: ${error instanceof Error ? error.message : String(error)}`.slice(0, 2000) });
     throw error;
   } finally {
+    await statusWrites;
+    blueprints.dispose();
     await log.close();
   }
 }
