@@ -104,6 +104,38 @@ describe('orchard build', () => {
     expect(log.out.trimEnd().endsWith('[status] waiting')).toBe(true);
   }, 90_000);
 
+  it("prepares the worktree with the project's .orchard/setup.sh first, and fails with its reason when it fails", async () => {
+    const repo = makeRepo();
+    fs.writeFileSync(path.join(repo, 'package.json'), JSON.stringify({ name: 'fixture', scripts: { test: 'test -f node_modules/.installed' } }));
+    fs.writeFileSync(path.join(repo, '.gitignore'), 'node_modules/\n');
+    fs.mkdirSync(path.join(repo, '.orchard', 'blueprints'), { recursive: true });
+    fs.writeFileSync(path.join(repo, '.orchard', 'setup.sh'), 'mkdir -p node_modules && touch node_modules/.installed && echo installed\n');
+    fs.writeFileSync(path.join(repo, '.orchard', 'blueprints', 'greeting.json'), JSON.stringify(BLUEPRINT, null, 2));
+    git(repo, ['add', '.']);
+    git(repo, ['commit', '-q', '-m', 'fixture']);
+    const state = tempDir('orchard-state-');
+    await fetch(`${fake.url}/__fake/reset`, { method: 'POST' });
+    fake.script(
+      { kind: 'tool_use', name: 'write_file', input: { path: 'greeting.js', content: 'exports.greet = (n) => n;\n' } },
+      { kind: 'tool_use', name: 'run_command', input: { command: 'npm test' } },
+      { kind: 'text', text: 'Done.' },
+    );
+    const r = await orchard(repo, ['build', 'greeting', '--state-dir', state]);
+    expect(r.code, r.err).toBe(0);
+    expect(r.out).toContain('[tool] setup sh .orchard/setup.sh\ninstalled\n');
+    // The test script found what setup installed: the command succeeded (no exit line), and node_modules is not committed.
+    expect(r.out).not.toMatch(/\[command\] exit/);
+    const commit = /commit ([0-9a-f]{12})/.exec(r.err)![1]!;
+    expect(git(repo, ['show', '--name-only', '--format=', commit]).trim()).toBe('greeting.js');
+
+    fs.writeFileSync(path.join(repo, '.orchard', 'setup.sh'), 'echo "npm ERR! network" >&2; exit 3\n');
+    git(repo, ['commit', '-q', '-am', 'broken setup']);
+    const failed = await orchard(repo, ['build', 'greeting', '--state-dir', state]);
+    expect(failed.code).toBe(1);
+    expect(failed.out).toContain('npm ERR! network');
+    expect(failed.err).toMatch(/failed: \.orchard\/setup\.sh failed \(exit 3\): the worktree could not be prepared/);
+  }, 60_000);
+
   it('says what is wrong, and makes nothing, for a blueprint that is missing, invalid or not ready', async () => {
     const repo = makeRepo();
     const state = tempDir('orchard-state-');

@@ -44,6 +44,11 @@ export interface BuildInput {
   model: string;
   /** A folder for the agent's commands besides the worktree (caches, TMPDIR). */
   tempDir: string;
+  /**
+   * Prepares the new worktree (installs dependencies: the project's `.orchard/setup.sh`), reporting its
+   * output as events; a failure ends the build with its reason. Absent: nothing to prepare.
+   */
+  setup?(worktree: string): Promise<{ ok: true } | { ok: false; reason: string }>;
   /** Finds the project's commands in the new worktree (core/operations/projectCommands.ts over its files). */
   projectCommands(worktree: string): Promise<string[]>;
   ask(command: string, reason: string): Promise<CommandAnswer>;
@@ -114,6 +119,11 @@ export async function runBuild(input: BuildInput): Promise<BuildOutcome> {
   emit({ type: 'worktree', branch: worktree.branch, path: worktree.path });
   for (const warning of worktree.warnings ?? []) emit({ type: 'error', message: warning.slice(0, 16_000) });
   if (input.signal.aborted) return end('cancelled', 'Stopped before the agent started.');
+  if (input.setup) {
+    const prepared = await input.setup(worktree.path);
+    if (input.signal.aborted) return end('cancelled', 'Stopped while the worktree was being prepared.');
+    if (!prepared.ok) return end('failed', prepared.reason);
+  }
 
   phases.enter('spec');
   const spec = renderSpec(input.blueprint);

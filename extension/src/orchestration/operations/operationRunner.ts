@@ -21,9 +21,10 @@ import type { ModelProvider } from '../../agents/providers/modelProvider';
 import { BLUEPRINTS_DIR, parseBlueprintText } from '../../core/blueprint/blueprintFile';
 import { isValidSlug } from '../../core/blueprint/blueprint';
 import { newOperation, Operation, operationId, type ExecutorBackend } from '../../core/operations/operation';
-import { parseOperationEvent, replay, type NewOperationEvent, type OperationEvent } from '../../core/operations/operationEvents';
+import { chunkText, parseOperationEvent, replay, type NewOperationEvent, type OperationEvent } from '../../core/operations/operationEvents';
 import { detectProjectCommands } from '../../core/operations/projectCommands';
-import { readFileInside } from '../../platform/confinedPath';
+import { readFileInside, resolveInside } from '../../platform/confinedPath';
+import { runSandboxed } from '../../platform/sandboxedCommand';
 import { BlueprintStore } from '../../store/blueprintStore';
 import { OperationLogWriter, operationLogPath, readEvents } from '../../store/operations/operationLog';
 import { commitWorktree } from '../../store/worktreeCommit';
@@ -82,6 +83,38 @@ async function projectCommandsIn(worktree: string): Promise<string[]> {
   return detectProjectCommands({ rootNames: names, ...(packageJson !== undefined ? { packageJson } : {}), ...(makefile !== undefined ? { makefile } : {}) });
 }
 
+/** The project's own preparation of a new worktree, committed with it. */
+export const SETUP_SCRIPT = '.orchard/setup.sh';
+export const SETUP_TIMEOUT_MS = 10 * 60_000;
+
+/**
+ * Runs the worktree's `.orchard/setup.sh` (typically `npm ci`: a worktree has
+ * no node_modules) in the sandbox, with the network it needs to download, its
+ * output as events. Only a regular file inside the worktree is run.
+ */
+async function setupWorktree(worktree: string, tempDir: string, emit: (event: NewOperationEvent) => void, signal: AbortSignal) {
+  const script = await resolveInside(worktree, SETUP_SCRIPT).catch(() => undefined);
+  const stat = script ? await fsp.lstat(script).catch(() => undefined) : undefined;
+  if (!stat?.isFile()) return { ok: true as const };
+  const callId = 'setup';
+  emit({ type: 'tool-call', callId, tool: 'setup', input: `sh ${SETUP_SCRIPT}` });
+  const result = await runSandboxed({
+    command: `sh ${SETUP_SCRIPT}`,
+    cwd: worktree,
+    tempDir,
+    timeoutMs: SETUP_TIMEOUT_MS,
+    network: true,
+    signal,
+    onOutput: (stream, text) => {
+      for (const piece of chunkText(text)) emit({ type: 'command-output', callId, stream, text: piece });
+    },
+  });
+  emit({ type: 'command-exit', callId, exitCode: result.exitCode, signal: result.signal, timedOut: result.timedOut });
+  if (result.exitCode === 0) return { ok: true as const };
+  const how = result.timedOut ? `timed out after ${SETUP_TIMEOUT_MS / 60_000} minutes` : `failed (exit ${result.exitCode ?? result.signal})`;
+  return { ok: false as const, reason: `${SETUP_SCRIPT} ${how}: the worktree could not be prepared (its output is in the log).` };
+}
+
 export async function startBuild(input: StartBuildInput): Promise<StartedBuild> {
   const blueprint = await readBlueprint(input.repoRoot, input.slug);
   const worktrees = await WorktreeManager.open({ repoRoot: input.repoRoot, managedRoot: path.join(input.stateDir, 'worktrees') });
@@ -127,6 +160,7 @@ export async function startBuild(input: StartBuildInput): Promise<StartedBuild> 
       provider: input.provider,
       model: input.model,
       tempDir,
+      setup: (worktree) => setupWorktree(worktree, tempDir, emit, input.signal),
       projectCommands: projectCommandsIn,
       ask: input.ask,
       commit: (worktree, message) => commitWorktree(worktree, message),
