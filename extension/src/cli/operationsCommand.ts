@@ -8,16 +8,18 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { isValidOperationId } from '../core/operations/operation';
 import { parseOperationEvent } from '../core/operations/operationEvents';
-import { defaultStateDir, listOperations, loadOperation } from '../orchestration/operations/operationRunner';
+import { cancelOperation, defaultStateDir, listOperations, loadOperation } from '../orchestration/operations/operationRunner';
 import { followEvents, operationLogPath, readEvents } from '../store/operations/operationLog';
 import { formatEvent, formatOperation, formatOperationLine } from './operationFormat';
 import { parseCommandLine, UsageError, type CliCommand, type CliIo } from './registry';
 
-const HELP = `Usage: orchard operations <list | show <id> | log <id>> [options]
+const HELP = `Usage: orchard operations <list | show <id> | log <id> | cancel <id>> [options]
 
   list              the repository's operations, newest first
   show <id>         one operation: status, phase, branch, worktree, head commit, usage
   log <id>          its events; --follow keeps printing new ones until it ends (Ctrl-C stops)
+  cancel <id>       stop a running operation (its runner ends the agent), or end a lost or waiting one;
+                    the worktree is kept
 
 Options:
   --format text|json   text (default), or JSON (list and show: one object; log: JSON lines)
@@ -35,7 +37,7 @@ const OPTIONS = {
 
 export const operationsCommand: CliCommand = {
   name: 'operations',
-  summary: 'list operations, show one, or print its log',
+  summary: 'list operations, show one, print its log, or cancel it',
   async run(args: string[], io: CliIo): Promise<number> {
     const { values, positionals } = parseCommandLine(args, OPTIONS, 'orchard operations --help');
     if (values.help) {
@@ -87,6 +89,12 @@ export const operationsCommand: CliCommand = {
         } finally {
           process.off('SIGINT', stop);
         }
+        return 0;
+      }
+      case 'cancel': {
+        const result = await cancelOperation(stateDir, needId());
+        const words = { stopped: 'stopped by its runner', recorded: 'recorded as cancelled', 'already-ended': 'had already ended' } as const;
+        io.out(format === 'json' ? `${JSON.stringify({ id, result })}\n` : `${id}: ${words[result]}\n`);
         return 0;
       }
       default:

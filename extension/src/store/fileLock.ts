@@ -55,6 +55,16 @@ export function pidAlive(pid: number): boolean {
   }
 }
 
+/** The live process on this host holding `lockPath`, or undefined (no lock, another host, or its holder gone). */
+export function lockHolder(lockPath: string): number | undefined {
+  try {
+    const info = JSON.parse(fs.readFileSync(lockPath, 'utf8')) as Partial<LockInfo>;
+    return info.host === host && typeof info.pid === 'number' && pidAlive(info.pid) ? info.pid : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 export async function acquireLock(lockPath: string, options: LockOptions): Promise<ReleaseLock> {
   const nonce = randomBytes(6).toString('hex');
   const content = JSON.stringify({ pid: process.pid, host, nonce, time: Date.now() } satisfies LockInfo);

@@ -136,6 +136,38 @@ describe('orchard build', () => {
     expect(failed.err).toMatch(/failed: \.orchard\/setup\.sh failed \(exit 3\): the worktree could not be prepared/);
   }, 60_000);
 
+  it('orchard operations cancel stops a running build through its runner; the worktree stays', async () => {
+    const repo = makeRepo();
+    fs.writeFileSync(path.join(repo, 'package.json'), JSON.stringify({ name: 'fixture' }));
+    fs.mkdirSync(path.join(repo, '.orchard', 'blueprints'), { recursive: true });
+    fs.writeFileSync(path.join(repo, '.orchard', 'blueprints', 'greeting.json'), JSON.stringify(BLUEPRINT, null, 2));
+    git(repo, ['add', '.']);
+    git(repo, ['commit', '-q', '-m', 'fixture']);
+    const state = tempDir('orchard-state-');
+    await fetch(`${fake.url}/__fake/reset`, { method: 'POST' });
+    // A reply that streams for a minute: the build is surely running when it is cancelled.
+    fake.script({ kind: 'slow', tokens: 1200, delayMs: 50 });
+    const build = orchard(repo, ['build', 'greeting', '--state-dir', state]);
+    let id: string | undefined;
+    for (let i = 0; i < 100 && !id; i++) {
+      await new Promise((r) => setTimeout(r, 100));
+      const list = await orchard(repo, ['operations', 'list', '--state-dir', state, '--format', 'json']);
+      id = JSON.parse(list.out || '[]').find((op: { status: string }) => op.status === 'running' && fake.requests.length > 0)?.id;
+    }
+    expect(id, 'the build never started running').toBeDefined();
+    const cancel = await orchard(repo, ['operations', 'cancel', id!, '--state-dir', state]);
+    expect(cancel).toMatchObject({ code: 0, out: `${id}: stopped by its runner\n` });
+    const ended = await build;
+    expect(ended.code).toBe(1);
+    expect(ended.err).toContain(`${id} cancelled: Stopped by the user.`);
+    const show = JSON.parse((await orchard(repo, ['operations', 'show', id!, '--state-dir', state, '--format', 'json'])).out);
+    expect(show).toMatchObject({ status: 'cancelled', reason: 'Stopped by the user.' });
+    expect(fs.existsSync(show.worktree)).toBe(true);
+    expect((await orchard(repo, ['operations', 'cancel', id!, '--state-dir', state])).out).toBe(`${id}: had already ended\n`);
+    // Back to draft: the build did not finish.
+    expect(JSON.parse(fs.readFileSync(path.join(repo, '.orchard', 'blueprints', 'greeting.json'), 'utf8')).status).toBe('draft');
+  }, 60_000);
+
   it('says what is wrong, and makes nothing, for a blueprint that is missing, invalid or not ready', async () => {
     const repo = makeRepo();
     const state = tempDir('orchard-state-');

@@ -26,6 +26,7 @@ import { detectProjectCommands } from '../../core/operations/projectCommands';
 import { readFileInside, resolveInside } from '../../platform/confinedPath';
 import { runSandboxed } from '../../platform/sandboxedCommand';
 import { BlueprintStore } from '../../store/blueprintStore';
+import { lockHolder } from '../../store/fileLock';
 import { OperationLogWriter, operationLogPath, readEvents } from '../../store/operations/operationLog';
 import { commitWorktree } from '../../store/worktreeCommit';
 import { WorktreeManager } from '../../store/worktrees/worktreeManager';
@@ -225,4 +226,37 @@ async function markLostIfAbandoned(operation: Operation, file: string): Promise<
   } finally {
     await log.close();
   }
+}
+
+export type CancelResult = 'stopped' | 'recorded' | 'already-ended';
+
+/**
+ * Stops an operation: a running one by asking its runner to stop (SIGTERM:
+ * it ends the agent, records `cancelled` and releases its log), waiting up to
+ * `waitMs` for that; a lost or waiting one by recording `cancelled` itself.
+ * The worktree is kept either way (discarding it is the user's choice).
+ */
+export async function cancelOperation(stateDir: string, id: string, waitMs = 15_000): Promise<CancelResult> {
+  const file = operationLogPath(path.join(stateDir, 'operations'), id);
+  let operation = await loadOperation(stateDir, id);
+  if (operation.status === 'succeeded' || operation.status === 'failed' || operation.status === 'cancelled') return 'already-ended';
+  const runner = lockHolder(`${file}.lock`);
+  if (runner !== undefined && (operation.status === 'running' || operation.status === 'pending')) {
+    process.kill(runner, 'SIGTERM');
+    const until = Date.now() + waitMs;
+    while (Date.now() < until) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      operation = await loadOperation(stateDir, id);
+      if (operation.status !== 'running' && operation.status !== 'pending') return 'stopped';
+    }
+    throw new Error(`operation ${id}: its runner (pid ${runner}) did not stop within ${waitMs / 1000} s`);
+  }
+  const log = await OperationLogWriter.open<OperationEvent>(file, parseOperationEvent);
+  try {
+    log.append({ type: 'status', status: 'cancelled', reason: 'Cancelled by the user; the worktree is kept.', time: new Date().toISOString() } as never);
+    await log.flush();
+  } finally {
+    await log.close();
+  }
+  return 'recorded';
 }
