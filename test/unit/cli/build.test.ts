@@ -55,14 +55,22 @@ const BLUEPRINT = {
   },
 };
 
+/** A repository whose one commit holds `files`, a package.json with `scripts` and the ready blueprint greeting. */
+function projectRepo(scripts: Record<string, string>, files: Record<string, string> = {}): string {
+  const repo = makeRepo();
+  const all = { 'package.json': JSON.stringify({ name: 'fixture', scripts }), '.orchard/blueprints/greeting.json': JSON.stringify(BLUEPRINT, null, 2), ...files };
+  for (const [name, text] of Object.entries(all)) {
+    fs.mkdirSync(path.dirname(path.join(repo, name)), { recursive: true });
+    fs.writeFileSync(path.join(repo, name), text);
+  }
+  git(repo, ['add', '.']);
+  git(repo, ['commit', '-q', '-m', 'fixture']);
+  return repo;
+}
+
 describe('orchard build', () => {
   it('builds a ready blueprint to a commit on its own branch; operations list, show and log tell the story', async () => {
-    const repo = makeRepo();
-    fs.writeFileSync(path.join(repo, 'package.json'), JSON.stringify({ name: 'fixture', scripts: { test: 'node -e "process.exit(0)"' } }));
-    fs.mkdirSync(path.join(repo, '.orchard', 'blueprints'), { recursive: true });
-    fs.writeFileSync(path.join(repo, '.orchard', 'blueprints', 'greeting.json'), JSON.stringify(BLUEPRINT, null, 2));
-    git(repo, ['add', '.']);
-    git(repo, ['commit', '-q', '-m', 'fixture']);
+    const repo = projectRepo({ test: 'node -e "process.exit(0)"' });
     const head = git(repo, ['rev-parse', 'HEAD']).trim();
     const state = tempDir('orchard-state-');
     fake.script(
@@ -105,14 +113,10 @@ describe('orchard build', () => {
   }, 90_000);
 
   it("prepares the worktree with the project's .orchard/setup.sh first, and fails with its reason when it fails", async () => {
-    const repo = makeRepo();
-    fs.writeFileSync(path.join(repo, 'package.json'), JSON.stringify({ name: 'fixture', scripts: { test: 'test -f node_modules/.installed' } }));
-    fs.writeFileSync(path.join(repo, '.gitignore'), 'node_modules/\n');
-    fs.mkdirSync(path.join(repo, '.orchard', 'blueprints'), { recursive: true });
-    fs.writeFileSync(path.join(repo, '.orchard', 'setup.sh'), 'mkdir -p node_modules && touch node_modules/.installed && echo installed\n');
-    fs.writeFileSync(path.join(repo, '.orchard', 'blueprints', 'greeting.json'), JSON.stringify(BLUEPRINT, null, 2));
-    git(repo, ['add', '.']);
-    git(repo, ['commit', '-q', '-m', 'fixture']);
+    const repo = projectRepo(
+      { test: 'test -f node_modules/.installed' },
+      { '.gitignore': 'node_modules/\n', '.orchard/setup.sh': 'mkdir -p node_modules && touch node_modules/.installed && echo installed\n' },
+    );
     const state = tempDir('orchard-state-');
     await fetch(`${fake.url}/__fake/reset`, { method: 'POST' });
     fake.script(
@@ -137,12 +141,7 @@ describe('orchard build', () => {
   }, 60_000);
 
   it('orchard operations cancel stops a running build through its runner; the worktree stays', async () => {
-    const repo = makeRepo();
-    fs.writeFileSync(path.join(repo, 'package.json'), JSON.stringify({ name: 'fixture' }));
-    fs.mkdirSync(path.join(repo, '.orchard', 'blueprints'), { recursive: true });
-    fs.writeFileSync(path.join(repo, '.orchard', 'blueprints', 'greeting.json'), JSON.stringify(BLUEPRINT, null, 2));
-    git(repo, ['add', '.']);
-    git(repo, ['commit', '-q', '-m', 'fixture']);
+    const repo = projectRepo({});
     const state = tempDir('orchard-state-');
     await fetch(`${fake.url}/__fake/reset`, { method: 'POST' });
     // A reply that streams for a minute: the build is surely running when it is cancelled.
@@ -184,13 +183,8 @@ describe('orchard build', () => {
   }, 60_000);
 
   it('a runner killed mid-operation, 20 times: each log reads, each operation is lost with its worktree kept', async () => {
-    const repo = makeRepo();
     // The test script runs for seconds, so a kill lands while a command, a request or a write is under way.
-    fs.writeFileSync(path.join(repo, 'package.json'), JSON.stringify({ name: 'fixture', scripts: { test: 'node -e "setTimeout(() => {}, 1500)"' } }));
-    fs.mkdirSync(path.join(repo, '.orchard', 'blueprints'), { recursive: true });
-    fs.writeFileSync(path.join(repo, '.orchard', 'blueprints', 'greeting.json'), JSON.stringify(BLUEPRINT, null, 2));
-    git(repo, ['add', '.']);
-    git(repo, ['commit', '-q', '-m', 'fixture']);
+    const repo = projectRepo({ test: 'node -e "setTimeout(() => {}, 1500)"' });
     const head = git(repo, ['rev-parse', 'HEAD']).trim();
     const state = tempDir('orchard-state-');
     for (let i = 0; i < 20; i++) {
