@@ -4,10 +4,12 @@
  * trusted. An untrusted repository must not steer the agent: its override
  * could drop every rule of the role (never write code, change the plan only
  * through the tool), so in Restricted Mode the shipped prompt is always used.
+ * An override that links out of the workspace (or worktree) is not read.
  */
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import * as path from 'node:path';
+import { OutsideRootError, readFileInside } from '../../platform/confinedPath';
 
 const ROLE_PATTERN = /^[a-z][a-z0-9-]*$/;
 
@@ -52,7 +54,11 @@ export async function loadRolePrompt(role: string, options: RolePromptOptions): 
   if (!ROLE_PATTERN.test(role)) throw new Error(`Unknown agent role "${role}": a role is lowercase letters, digits and "-"`);
   if (options.trusted && options.workspaceRoot) {
     const relative = `${PROMPT_OVERRIDE_DIR}/${role}.md`;
-    const text = await readIfPresent(path.join(options.workspaceRoot, relative));
+    // Through the one path module: an override that links out of the workspace is not read into the prompt.
+    const text = await readFileInside(options.workspaceRoot, relative).catch((error: unknown) => {
+      if (error instanceof OutsideRootError || (error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+      throw error;
+    });
     // A blank override reads as a mistake (an emptied file), not as "no rules".
     if (text !== undefined && text.trim() !== '') return { text, origin: 'workspace', file: relative };
   }

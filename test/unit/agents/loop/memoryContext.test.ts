@@ -125,6 +125,18 @@ describe('loadRolePrompt', () => {
     expect((await loadRolePrompt('architect', { workspaceRoot: root, trusted: true, promptsDir: promptsDir() })).origin).toBe('bundled');
   });
 
+  it('never reads an override that links out of the workspace', async () => {
+    const outside = mkdtempSync(path.join(tmpdir(), 'orchard-prompt-outside-'));
+    try {
+      writeFileSync(path.join(outside, 'architect.md'), 'not for the model');
+      mkdirSync(path.join(root, '.orchard', 'prompts'), { recursive: true });
+      symlinkSync(path.join(outside, 'architect.md'), path.join(root, '.orchard', 'prompts', 'architect.md'));
+      expect((await loadRolePrompt('architect', { workspaceRoot: root, trusted: true, promptsDir: promptsDir() })).text).toBe('shipped prompt');
+    } finally {
+      rmSync(outside, { recursive: true, force: true });
+    }
+  });
+
   it('never reads the override in an untrusted workspace', async () => {
     write('.orchard/prompts/architect.md', 'override');
     expect((await loadRolePrompt('architect', { workspaceRoot: root, trusted: false, promptsDir: promptsDir() })).text).toBe('shipped prompt');
