@@ -30,6 +30,7 @@ Options:
   --model NAME            the model (default ${DEFAULT_MODEL})
   --allow-commands        run commands the policy would ask about (the deny list still applies)
   --budget TOKENS         tokens the operation may use (default 2000000)
+  --max-minutes N         the agent's time, its commands included (default 60)
   --state-dir DIR         where operations, logs and worktrees live (default: per user, outside the repository)
   --format text|json      events as lines of text, or as JSON lines
   --cwd DIR               the repository (default: the current folder)
@@ -43,6 +44,7 @@ const OPTIONS = {
   model: { type: 'string' },
   'allow-commands': { type: 'boolean' },
   budget: { type: 'string' },
+  'max-minutes': { type: 'string' },
   'state-dir': { type: 'string' },
   format: { type: 'string' },
   cwd: { type: 'string' },
@@ -65,6 +67,8 @@ export const buildCommand: CliCommand = {
     if (backend !== 'orchard') throw new UsageError(`--backend ${backend} is not available yet; use orchard`, 'orchard build --help');
     const budget = values.budget === undefined ? 2_000_000 : Number(values.budget);
     if (!Number.isSafeInteger(budget) || budget <= 0) throw new UsageError(`--budget must be a positive number of tokens, not "${values.budget}"`, 'orchard build --help');
+    const minutes = values['max-minutes'] === undefined ? 60 : Number(values['max-minutes']);
+    if (!(minutes > 0) || !Number.isFinite(minutes)) throw new UsageError(`--max-minutes must be a positive number, not "${values['max-minutes']}"`, 'orchard build --help');
     const apiKey = process.env.ANTHROPIC_API_KEY ?? process.env.ANTHROPIC_AUTH_TOKEN;
     if (!apiKey) throw new UsageError('set ANTHROPIC_API_KEY to the key the executor uses', 'orchard build --help');
 
@@ -86,6 +90,7 @@ export const buildCommand: CliCommand = {
         model,
         backend: 'orchard',
         budgetTokens: budget,
+        wallTimeMs: minutes * 60_000,
         ask: async (command, reason) => {
           io.err(`orchard: ${allowCommands ? 'allowed' : 'refused'} (${reason}): ${command}${allowCommands ? '' : ' — --allow-commands would run it'}\n`);
           return allowCommands ? 'once' : 'deny';

@@ -57,6 +57,8 @@ export interface BuildInput {
   budgetTokens: number;
   promptsDir?: string;
   signal: AbortSignal;
+  /** The agent's wall-clock budget (its commands included); past it the build fails with that reason. */
+  wallTimeMs?: number;
   newCallId(): string;
 }
 
@@ -85,6 +87,10 @@ export function commitMessage(blueprint: Blueprint, slug: string, operationId: s
   const subject = blueprint.featureName.replace(/\s+/g, ' ').trim().slice(0, 72);
   const body = summary.trim() === '' ? blueprint.summary.trim() : summary.trim();
   return [subject, '', ...(body ? [body, ''] : []), `Built by Orchard Studio from blueprint ${slug} (operation ${operationId}).`].join('\n');
+}
+
+function formatDuration(ms: number): string {
+  return ms >= 60_000 ? `${Math.round(ms / 60_000)} min` : `${Math.max(1, Math.round(ms / 1000))} s`;
 }
 
 function usageDelta(total: Usage, before: Usage): Usage {
@@ -125,6 +131,29 @@ export async function runBuild(input: BuildInput): Promise<BuildOutcome> {
     if (!prepared.ok) return end('failed', prepared.reason);
   }
 
+  // The agent runs under its own signal: the user's Stop, or its time budget running out.
+  const agentStop = new AbortController();
+  const onStop = () => agentStop.abort();
+  input.signal.addEventListener('abort', onStop, { once: true });
+  let outOfTime = false;
+  const timer = input.wallTimeMs === undefined ? undefined : setTimeout(() => ((outOfTime = true), agentStop.abort()), input.wallTimeMs);
+  try {
+    return await buildInWorktree(input, worktree, phases, end, agentStop.signal, () => outOfTime);
+  } finally {
+    clearTimeout(timer);
+    input.signal.removeEventListener('abort', onStop);
+  }
+}
+
+async function buildInWorktree(
+  input: BuildInput,
+  worktree: { branch: string; path: string },
+  phases: PhaseTracker,
+  end: (status: 'failed' | 'cancelled', reason: string) => BuildOutcome,
+  signal: AbortSignal,
+  outOfTime: () => boolean,
+): Promise<BuildOutcome> {
+  const { emit } = input;
   phases.enter('spec');
   const spec = renderSpec(input.blueprint);
   const projectCommands = await input.projectCommands(worktree.path);
@@ -143,7 +172,7 @@ export async function runBuild(input: BuildInput): Promise<BuildOutcome> {
     trusted: true,
     ...(input.promptsDir ? { promptsDir: input.promptsDir } : {}),
     budgetTokens: input.budgetTokens,
-    signal: input.signal,
+    signal,
     ask: input.ask,
     newCallId: input.newCallId,
     onUsage: (total) => {
@@ -163,7 +192,8 @@ export async function runBuild(input: BuildInput): Promise<BuildOutcome> {
       emit(event);
     },
   });
-  if (executor.outcome === 'stopped' || input.signal.aborted) return end('cancelled', 'Stopped by the user.');
+  if (outOfTime()) return end('failed', `The build ran out of its time budget (${formatDuration(input.wallTimeMs ?? 0)}) before the agent finished.`);
+  if (executor.outcome === 'stopped' || signal.aborted) return end('cancelled', 'Stopped by the user.');
   if (executor.outcome === 'failed') return end('failed', executor.error?.message ?? 'The executor failed.');
 
   phases.enter('review');

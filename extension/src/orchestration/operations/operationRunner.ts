@@ -47,6 +47,8 @@ export interface StartBuildInput {
   model: string;
   backend: ExecutorBackend;
   budgetTokens: number;
+  /** The agent's wall-clock budget. */
+  wallTimeMs?: number;
   /** Answers what the command policy asks (headless: deny, or allow with --allow-commands). */
   ask(command: string, reason: string): Promise<CommandAnswer>;
   /** Each event as it is logged. */
@@ -167,6 +169,7 @@ export async function startBuild(input: StartBuildInput): Promise<StartedBuild> 
       commit: (worktree, message) => commitWorktree(worktree, message),
       runExecutor,
       budgetTokens: input.budgetTokens,
+      ...(input.wallTimeMs !== undefined ? { wallTimeMs: input.wallTimeMs } : {}),
       ...(input.promptsDir ? { promptsDir: input.promptsDir } : {}),
       signal: input.signal,
       newCallId: () => `cmd-${++calls}`,

@@ -152,6 +152,17 @@ describe('a build', () => {
     expect(fold(id, base, events)).toMatchObject({ status: 'failed', reason: outcome.status === 'failed' ? outcome.reason : '' });
   }, 60_000);
 
+  it('fails when the agent runs past its time budget, and says so', async () => {
+    const { input, events, id, base } = await setup();
+    // A reply that streams for half a minute.
+    fake.script({ kind: 'slow', tokens: 600, delayMs: 50 });
+    const started = Date.now();
+    const outcome = await runBuild({ ...input, wallTimeMs: 800 });
+    expect(outcome).toEqual({ status: 'failed', reason: 'The build ran out of its time budget (1 s) before the agent finished.' });
+    expect(Date.now() - started).toBeLessThan(10_000);
+    expect(fold(id, base, events)).toMatchObject({ status: 'failed' });
+  }, 60_000);
+
   it('refuses a blueprint that is not ready, before making anything', async () => {
     const { input, events } = await setup();
     let made = false;
