@@ -21,6 +21,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { bundleForNode } from '../support/bundleNode.mjs';
 import { startFakeAnthropic } from '../support/fakeAnthropic.mjs';
+import { READY_BLUEPRINT } from '../support/readyBlueprint.mjs';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const args = process.argv.slice(2);
@@ -33,16 +34,7 @@ const cli = path.join(repoRoot, 'dist-test', 'cli-bench-build.js');
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const git = (cwd, ...a) => execFileSync('git', ['-c', 'user.name=Bench', '-c', 'user.email=bench@localhost', ...a], { cwd, encoding: 'utf8', maxBuffer: 256 << 20 });
 
-const BLUEPRINT = {
-  featureName: 'Greeting',
-  summary: 'A greet() function that says hello to a name.',
-  readyToBuild: true,
-  sections: {
-    dataModel: { status: 'complete', notes: 'No data.' },
-    apiEndpoints: { status: 'complete', notes: 'No endpoints.' },
-    uiComponents: { status: 'complete', notes: 'No UI.' },
-  },
-};
+const BLUEPRINT = READY_BLUEPRINT;
 
 function makeRepo(testScript) {
   const repo = fs.mkdtempSync(path.join(scratch, 'repo-'));

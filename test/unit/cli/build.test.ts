@@ -11,6 +11,7 @@ import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFakeAnthropic } from '../../support/fakeAnthropic.mjs';
 import { bundleForNode } from '../../support/bundleNode.mjs';
+import { READY_BLUEPRINT } from '../../support/readyBlueprint.mjs';
 import { git, makeRepo, removeTempDirs, tempDir, useIsolatedGit } from '../store/gitFixture';
 
 useIsolatedGit();
@@ -44,16 +45,7 @@ function orchard(cwd: string, args: string[], killAfterMs?: number): Promise<{ c
   });
 }
 
-const BLUEPRINT = {
-  featureName: 'Greeting',
-  summary: 'A greet() function that says hello to a name.',
-  readyToBuild: true,
-  sections: {
-    dataModel: { status: 'complete', notes: 'No data: a pure function.' },
-    apiEndpoints: { status: 'complete', notes: 'No endpoints.' },
-    uiComponents: { status: 'complete', notes: 'No UI.' },
-  },
-};
+const BLUEPRINT = READY_BLUEPRINT;
 
 /** A repository whose one commit holds `files`, a package.json with `scripts` and the ready blueprint greeting. */
 function projectRepo(scripts: Record<string, string>, files: Record<string, string> = {}): string {
@@ -99,7 +91,7 @@ describe('orchard build', () => {
     expect(git(repo, ['log', '-1', '--format=%s', 'refs/orchard/blueprints/greeting'])).toMatch(/^build started: operation op-/);
     expect(fs.existsSync(path.join(repo, 'greeting.js'))).toBe(false);
 
-    const id = events.find((e) => e.type === 'worktree') && /operation (op-[\w-]+)/.exec(r.err)![1]!;
+    const id = /operation (op-[\w-]+)/.exec(r.err)![1]!;
     const list = await orchard(repo, ['operations', 'list', '--state-dir', state]);
     expect(list.out).toMatch(new RegExp(`^${id}  waiting    build greeting  orchard/greeting-1  `));
     const show = JSON.parse((await orchard(repo, ['operations', 'show', id, '--state-dir', state, '--format', 'json'])).out);

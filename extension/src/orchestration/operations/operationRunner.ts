@@ -122,6 +122,8 @@ export async function startBuild(input: StartBuildInput): Promise<StartedBuild> 
   const blueprint = await readBlueprint(input.repoRoot, input.slug);
   const worktrees = await WorktreeManager.open({ repoRoot: input.repoRoot, managedRoot: path.join(input.stateDir, 'worktrees') });
   const base = await worktrees.preflight();
+  // Opened before anything is recorded: a store that cannot open leaves no operation stuck in pending.
+  const blueprints = await BlueprintStore.open(input.repoRoot);
   const id = operationId(Date.now(), randomBytes(8).toString('hex'));
   input.onStart?.({ operationId: id, baseCommit: base.commit, branchName: base.branchName, uncommitted: base.uncommitted });
 
@@ -133,7 +135,6 @@ export async function startBuild(input: StartBuildInput): Promise<StartedBuild> 
   await fsp.writeFile(path.join(operationsDir, `${id}.json`), `${JSON.stringify(first)}\n`, { flag: 'wx' });
 
   const log = await OperationLogWriter.open<OperationEvent>(operationLogPath(operationsDir, id), parseOperationEvent);
-  const blueprints = await BlueprintStore.open(input.repoRoot);
   let operation = first;
   let calls = 0;
   // The blueprint's status follows the operation, each change a revision (the conversation kept):

@@ -19,6 +19,7 @@ import { commitMessage, runBuild, type BuildInput } from '../../../../extension/
 import { commitWorktree } from '../../../../extension/src/store/worktreeCommit';
 import { WorktreeManager } from '../../../../extension/src/store/worktrees/worktreeManager';
 import { startFakeAnthropic } from '../../../support/fakeAnthropic.mjs';
+import { READY_BLUEPRINT } from '../../../support/readyBlueprint.mjs';
 import { git, makeRepo, removeTempDirs, tempDir, useIsolatedGit } from '../../store/gitFixture';
 
 useIsolatedGit();
@@ -33,16 +34,7 @@ afterAll(async () => {
 });
 afterEach(() => removeTempDirs());
 
-const READY = Blueprint.parse({
-  featureName: 'Greeting',
-  summary: 'A greet() function that says hello to a name.',
-  readyToBuild: true,
-  sections: {
-    dataModel: { status: 'complete', notes: 'No data: a pure function.' },
-    apiEndpoints: { status: 'complete', notes: 'No endpoints: a library function.' },
-    uiComponents: { status: 'complete', notes: 'No UI.' },
-  },
-});
+const READY = Blueprint.parse(READY_BLUEPRINT);
 
 /** The user's checkout as git and the disk see it. */
 function checkout(repo: string) {
