@@ -12,6 +12,7 @@ import { loadRolePrompt } from '../loop/rolePrompts';
 import type { ModelProvider, SystemBlock, Usage } from '../providers/modelProvider';
 import { commandTool, type CommandAnswer } from './commandTool';
 import { fileTools } from './fileTools';
+import { searchTool } from './searchTool';
 
 export const EXECUTOR_MAX_ITERATIONS = 60;
 export const EXECUTOR_MAX_TOKENS = 16_000;
@@ -48,7 +49,7 @@ export interface ExecutorResult {
   error?: { message: string; retryable: boolean };
 }
 
-async function systemBlocks(input: ExecutorInput): Promise<SystemBlock[]> {
+export async function systemBlocks(input: Pick<ExecutorInput, 'worktree' | 'trusted' | 'promptsDir'>): Promise<SystemBlock[]> {
   const prompt = await loadRolePrompt('executor', { workspaceRoot: input.worktree, trusted: input.trusted, ...(input.promptsDir ? { promptsDir: input.promptsDir } : {}) });
   const blocks: SystemBlock[] = [{ text: prompt.text, cache: true }];
   const memory = renderProjectMemory(await readProjectMemory(input.worktree, DEFAULT_MEMORY_LIMITS), DEFAULT_MEMORY_LIMITS);
@@ -56,7 +57,7 @@ async function systemBlocks(input: ExecutorInput): Promise<SystemBlock[]> {
   return blocks;
 }
 
-function firstMessage(input: ExecutorInput): string {
+export function firstMessage(input: Pick<ExecutorInput, 'featureName' | 'projectCommands' | 'spec'>): string {
   const commands = input.projectCommands.length > 0 ? input.projectCommands.map((c) => `- \`${c}\``).join('\n') : '- none detected: find them in the project';
   return [
     `Implement the feature "${input.featureName}" in this worktree, as the spec below describes.`,
@@ -71,7 +72,7 @@ function firstMessage(input: ExecutorInput): string {
 }
 
 /** The input of a tool call as text for its event, cut to what an event holds. */
-function inputText(input: unknown): string {
+export function inputText(input: unknown): string {
   const text = JSON.stringify(input) ?? 'null';
   return text.length <= MAX_EVENT_TEXT ? text : `${text.slice(0, MAX_EVENT_TEXT - 40)}… (${text.length} characters)`;
 }
@@ -86,6 +87,7 @@ export async function runExecutor(input: ExecutorInput): Promise<ExecutorResult>
   }
   const tools = [
     ...fileTools(input.worktree),
+    searchTool({ worktree: input.worktree, signal: input.signal }),
     commandTool({
       worktree: input.worktree,
       tempDir: input.tempDir,
