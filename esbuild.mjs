@@ -41,6 +41,7 @@ const builds = [
       store: 'extension/src/store/storeBundle.ts',
       lspClient: 'extension/src/vscode/lsp/lspClient.ts',
       agents: 'extension/src/agents/agentsBundle.ts',
+      operations: 'extension/src/orchestration/operations/operationsBundle.ts',
     },
     outdir: 'dist',
     platform: 'node',
@@ -64,7 +65,8 @@ const builds = [
   },
   {
     ...common,
-    // The `orchard` CLI (package.json "bin"); not shipped in the .vsix.
+    // The `orchard` CLI (package.json "bin"); shipped in the .vsix as the runner
+    // process of builds started in VS Code (vscode/operations/buildRunner.ts).
     entryPoints: { cli: 'extension/src/cli.ts' },
     outdir: 'dist',
     platform: 'node',

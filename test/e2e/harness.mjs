@@ -120,7 +120,7 @@ export async function startVsCode({ workspace, vsix, env = {}, settings = {}, vi
   const entry = await ensureCodeServer();
   const runDir = newRunDir();
   const dirs = Object.fromEntries(
-    ['ud', 'exts', 'xdg-config', 'xdg-data', 'xdg-cache', 't', 'chrome'].map((d) => [d, path.join(runDir, d)]),
+    ['ud', 'exts', 'xdg-config', 'xdg-data', 'xdg-cache', 'xdg-state', 't', 'chrome'].map((d) => [d, path.join(runDir, d)]),
   );
   const tmp = socketSafeTmp(dirs.t);
   for (const d of Object.values(dirs)) fs.mkdirSync(d, { recursive: true });
@@ -134,6 +134,8 @@ export async function startVsCode({ workspace, vsix, env = {}, settings = {}, vi
     XDG_CONFIG_HOME: dirs['xdg-config'],
     XDG_DATA_HOME: dirs['xdg-data'],
     XDG_CACHE_HOME: dirs['xdg-cache'],
+    // Builds keep their operations and worktrees under XDG_STATE_HOME/orchard (never the user's own).
+    XDG_STATE_HOME: dirs['xdg-state'],
     TMPDIR: tmp.dir,
   };
   const childEnv = { ...cleanEnv(), ...sandboxEnv, ...env };
@@ -221,7 +223,7 @@ export async function startVsCode({ workspace, vsix, env = {}, settings = {}, vi
     await page.goto(url);
     await waitForWorkbench(page);
     console.log(`[harness] workbench ready ${Date.now() - t0} ms after start`);
-    return { page, context, runDir, userDataDir, port, url, close };
+    return { page, context, runDir, userDataDir, stateHome: dirs['xdg-state'], port, url, close };
   } catch (err) {
     await close();
     throw err;

@@ -14,8 +14,9 @@ import * as path from 'node:path';
 import { createProvider } from '../agents/providers/createProvider';
 import { DEFAULT_MODEL } from '../agents/providers/models';
 import type { OperationEvent } from '../core/operations/operationEvents';
-import { defaultStateDir, startBuild } from '../orchestration/operations/operationRunner';
-import { formatEvent } from './operationFormat';
+import { isValidOperationId } from '../core/operations/operation';
+import { DEFAULT_MAX_PARALLEL, defaultStateDir, startBuild } from '../orchestration/operations/operationRunner';
+import { formatEvent } from '../core/operations/operationText';
 import { parseCommandLine, UsageError, type CliCommand, type CliIo } from './registry';
 
 const HELP = `Usage: orchard build <slug> [options]
@@ -29,6 +30,10 @@ Options:
   --backend orchard       the executor (only "orchard" for now: Orchard's agent loop)
   --model NAME            the model (default ${DEFAULT_MODEL})
   --allow-commands        run commands the policy would ask about (the deny list still applies)
+  --ask-in-log            instead, ask in the operation's log and wait for
+                          \`orchard operations answer <id> <question> once|operation|deny\` (VS Code asks so)
+  --max-parallel N        builds of this repository that run at once; the rest wait (default 3)
+  --operation-id ID       the new operation's id (op-…), for a caller that follows it from the start
   --budget TOKENS         tokens the operation may use (default 2000000)
   --max-minutes N         the agent's time, its commands included (default 60)
   --state-dir DIR         where operations, logs and worktrees live (default: per user, outside the repository)
@@ -43,6 +48,9 @@ const OPTIONS = {
   backend: { type: 'string' },
   model: { type: 'string' },
   'allow-commands': { type: 'boolean' },
+  'ask-in-log': { type: 'boolean' },
+  'max-parallel': { type: 'string' },
+  'operation-id': { type: 'string' },
   budget: { type: 'string' },
   'max-minutes': { type: 'string' },
   'state-dir': { type: 'string' },
@@ -69,6 +77,11 @@ export const buildCommand: CliCommand = {
     if (!Number.isSafeInteger(budget) || budget <= 0) throw new UsageError(`--budget must be a positive number of tokens, not "${values.budget}"`, 'orchard build --help');
     const minutes = values['max-minutes'] === undefined ? 60 : Number(values['max-minutes']);
     if (!(minutes > 0) || !Number.isFinite(minutes)) throw new UsageError(`--max-minutes must be a positive number, not "${values['max-minutes']}"`, 'orchard build --help');
+    const maxParallel = values['max-parallel'] === undefined ? DEFAULT_MAX_PARALLEL : Number(values['max-parallel']);
+    if (!Number.isSafeInteger(maxParallel) || maxParallel < 1 || maxParallel > 64) throw new UsageError(`--max-parallel must be a whole number from 1 to 64, not "${values['max-parallel']}"`, 'orchard build --help');
+    const givenId = values['operation-id'];
+    if (givenId !== undefined && !isValidOperationId(givenId)) throw new UsageError(`--operation-id "${givenId}" is not an operation id (op-<time>-<hex>)`, 'orchard build --help');
+    if (values['ask-in-log'] && values['allow-commands']) throw new UsageError('give --allow-commands or --ask-in-log, not both', 'orchard build --help');
     const apiKey = process.env.ANTHROPIC_API_KEY ?? process.env.ANTHROPIC_AUTH_TOKEN;
     if (!apiKey) throw new UsageError('set ANTHROPIC_API_KEY to the key the executor uses', 'orchard build --help');
 
@@ -91,10 +104,14 @@ export const buildCommand: CliCommand = {
         backend: 'orchard',
         budgetTokens: budget,
         wallTimeMs: minutes * 60_000,
-        ask: async (command, reason) => {
-          io.err(`orchard: ${allowCommands ? 'allowed' : 'refused'} (${reason}): ${command}${allowCommands ? '' : ' — --allow-commands would run it'}\n`);
-          return allowCommands ? 'once' : 'deny';
-        },
+        ask: values['ask-in-log']
+          ? 'user'
+          : async (command, reason) => {
+              io.err(`orchard: ${allowCommands ? 'allowed' : 'refused'} (${reason}): ${command}${allowCommands ? '' : ' — --allow-commands would run it'}\n`);
+              return allowCommands ? 'once' : 'deny';
+            },
+        maxParallel,
+        ...(givenId !== undefined ? { operationId: givenId } : {}),
         onStart: ({ operationId, baseCommit, branchName, uncommitted }) => {
           const from = `${baseCommit.slice(0, 12)}${branchName ? ` (${branchName})` : ' (detached HEAD)'}`;
           io.err(`orchard: operation ${operationId} builds from ${from}${uncommitted.length > 0 ? `; ${uncommitted.length} uncommitted path${uncommitted.length === 1 ? ' is' : 's are'} not included` : ''}\n`);

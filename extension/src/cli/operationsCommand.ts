@@ -8,18 +8,22 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { isValidOperationId } from '../core/operations/operation';
 import { parseOperationEvent } from '../core/operations/operationEvents';
-import { cancelOperation, defaultStateDir, listOperations, loadOperation } from '../orchestration/operations/operationRunner';
+import { answerQuestion, cancelOperation, discardOperation, listOperations, loadOperation } from '../orchestration/operations/operationControl';
+import { defaultStateDir } from '../orchestration/operations/operationRunner';
 import { followEvents, operationLogPath, readEvents } from '../store/operations/operationLog';
-import { formatEvent, formatOperation, formatOperationLine } from './operationFormat';
+import { formatEvent, formatOperation, formatOperationLine } from '../core/operations/operationText';
 import { parseCommandLine, UsageError, type CliCommand, type CliIo } from './registry';
 
-const HELP = `Usage: orchard operations <list | show <id> | log <id> | cancel <id>> [options]
+const HELP = `Usage: orchard operations <list | show <id> | log <id> | cancel <id> | discard <id> | answer <id> <question> <answer>> [options]
 
   list              the repository's operations, newest first
   show <id>         one operation: status, phase, branch, worktree, head commit, usage
   log <id>          its events; --follow keeps printing new ones until it ends (Ctrl-C stops)
   cancel <id>       stop a running operation (its runner ends the agent), or end a lost or waiting one;
                     the worktree is kept
+  discard <id>      cancel it if needed, remove its worktree and branch orchard/<slug>-<n>, blueprint back to draft
+  answer <id> <question> once|operation|deny
+                    answer what its agent asks (a build started with --ask-in-log; show names the question)
 
 Options:
   --format text|json   text (default), or JSON (list and show: one object; log: JSON lines)
@@ -46,8 +50,9 @@ export const operationsCommand: CliCommand = {
     }
     const format = values.format ?? 'text';
     if (format !== 'text' && format !== 'json') throw new UsageError(`--format must be text or json, not "${format}"`, 'orchard operations --help');
-    const [sub, id, ...extra] = positionals;
-    if (sub === undefined) throw new UsageError('say list, show or log', 'orchard operations --help');
+    const [sub, id, ...rest] = positionals;
+    const extra = sub === 'answer' ? rest.slice(2) : rest;
+    if (sub === undefined) throw new UsageError('say list, show, log, cancel, discard or answer', 'orchard operations --help');
     const repoRoot = fs.realpathSync(path.resolve(io.cwd, values.cwd ?? '.'));
     const stateDir = values['state-dir'] ? path.resolve(io.cwd, values['state-dir']) : defaultStateDir(repoRoot);
     const needId = () => {
@@ -92,9 +97,27 @@ export const operationsCommand: CliCommand = {
         return 0;
       }
       case 'cancel': {
-        const result = await cancelOperation(stateDir, needId());
+        const result = await cancelOperation(stateDir, needId(), { repoRoot });
         const words = { stopped: 'stopped by its runner', recorded: 'recorded as cancelled', 'already-ended': 'had already ended' } as const;
         io.out(format === 'json' ? `${JSON.stringify({ id, result })}\n` : `${id}: ${words[result]}\n`);
+        return 0;
+      }
+      case 'discard': {
+        const result = await discardOperation(stateDir, repoRoot, needId());
+        for (const warning of result.warnings) io.err(`orchard: ${warning}\n`);
+        io.out(
+          format === 'json'
+            ? `${JSON.stringify({ id, branchDeleted: result.branchDeleted, warnings: result.warnings })}\n`
+            : `${id}: discarded; worktree removed${result.branchDeleted ? ', branch deleted' : ''}\n`,
+        );
+        return 0;
+      }
+      case 'answer': {
+        const [questionId, answer] = rest;
+        if (questionId === undefined || answer === undefined) throw new UsageError('orchard operations answer <id> <question> once|operation|deny', 'orchard operations --help');
+        if (answer !== 'once' && answer !== 'operation' && answer !== 'deny') throw new UsageError(`the answer is once, operation or deny, not "${answer}"`, 'orchard operations --help');
+        await answerQuestion(stateDir, needId(), questionId, answer);
+        io.out(format === 'json' ? `${JSON.stringify({ id, questionId, answer })}\n` : `${id}: ${questionId} answered ${answer}\n`);
         return 0;
       }
       default:

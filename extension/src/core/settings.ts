@@ -11,7 +11,7 @@
 export type ProviderKind = 'anthropic' | 'claude-cli';
 
 /** When a changed value is used: by the next chat message, at once (the language server re-checks), or after a window reload. */
-export type SettingEffect = 'next-message' | 'at-once' | 'reload';
+export type SettingEffect = 'next-message' | 'next-build' | 'at-once' | 'reload';
 
 /** The memory files every workspace has by default; a user's setting replaces the list. */
 export const DEFAULT_MEMORY_GLOBS: readonly string[] = Object.freeze([
@@ -43,6 +43,10 @@ export interface OrchardSettings {
   anthropicBaseUrl: string;
   claudeCliPath: string;
   budgetTokens: number;
+  /** Builds of a repository that run at once; the rest wait, pending. */
+  buildMaxParallel: number;
+  /** The tokens one build may use (all its model requests). */
+  buildBudgetTokens: number;
   memoryGlobs: readonly string[];
   treeGlobs: readonly string[];
 }
@@ -61,6 +65,8 @@ export const SETTINGS: { readonly [K in keyof OrchardSettings]: SettingInfo<Orch
   anthropicBaseUrl: { key: 'orchard.anthropic.baseUrl', default: '', effect: 'next-message', restricted: true },
   claudeCliPath: { key: 'orchard.claudeCli.path', default: '', effect: 'next-message', restricted: true },
   budgetTokens: { key: 'orchard.budget.tokens', default: 200_000, effect: 'next-message' },
+  buildMaxParallel: { key: 'orchard.build.maxParallel', default: 3, effect: 'next-build' },
+  buildBudgetTokens: { key: 'orchard.build.budgetTokens', default: 2_000_000, effect: 'next-build' },
   memoryGlobs: { key: 'orchard.memory.globs', default: DEFAULT_MEMORY_GLOBS, effect: 'at-once' },
   treeGlobs: { key: 'orchard.trees.globs', default: DEFAULT_TREE_GLOBS, effect: 'at-once' },
 };
@@ -73,6 +79,10 @@ export const SETTING_NAMES = Object.keys(SETTINGS) as (keyof OrchardSettings)[];
  * own problems (a pattern that does not parse) are reported by
  * `validation/validateFiles.ts` `checkGlobs`, which the server and CLI use.
  */
+function wholeNumber(value: unknown, min: number, max: number): number | undefined {
+  return typeof value === 'number' && Number.isFinite(value) && value >= min && value <= max ? Math.floor(value) : undefined;
+}
+
 export function normalizeSettings(raw: { [K in keyof OrchardSettings]?: unknown }): OrchardSettings {
   const text = (v: unknown) => (typeof v === 'string' ? v : '');
   const globs = (v: unknown, fallback: readonly string[]) => (Array.isArray(v) ? v.filter((g): g is string => typeof g === 'string' && g.trim() !== '') : fallback);
@@ -83,6 +93,8 @@ export function normalizeSettings(raw: { [K in keyof OrchardSettings]?: unknown 
     anthropicBaseUrl: text(raw.anthropicBaseUrl),
     claudeCliPath: text(raw.claudeCliPath),
     budgetTokens: typeof budget === 'number' && Number.isFinite(budget) && budget >= MIN_BUDGET_TOKENS ? Math.floor(budget) : SETTINGS.budgetTokens.default,
+    buildMaxParallel: wholeNumber(raw.buildMaxParallel, 1, 64) ?? SETTINGS.buildMaxParallel.default,
+    buildBudgetTokens: wholeNumber(raw.buildBudgetTokens, MIN_BUDGET_TOKENS, Number.MAX_SAFE_INTEGER) ?? SETTINGS.buildBudgetTokens.default,
     memoryGlobs: globs(raw.memoryGlobs, DEFAULT_MEMORY_GLOBS),
     treeGlobs: globs(raw.treeGlobs, DEFAULT_TREE_GLOBS),
   };

@@ -66,10 +66,10 @@ export function activate(context: vscode.ExtensionContext): void {
   context.subscriptions.push(
     apiKeys,
     ...registerStudioCommands(host, openStudio),
-    ...registerAccountCommands(apiKeys),
+    ...registerAccountCommands(apiKeys, () => host().operations.approveFromSourceControl()),
     registerArchitectView(host),
     registerStudioSerializer(host),
-    OperationsTreeProvider.register(),
+    OperationsTreeProvider.register(() => host().operations),
     new LazyLanguageClient(context.extensionUri),
   );
 

@@ -7,6 +7,6 @@ import * as path from 'node:path';
  * path is computed so that esbuild does not inline the bundle into the
  * activation bundle.
  */
-export function loadBundle<T>(fileName: 'studioHost.js' | 'lspClient.js' | 'store.js' | 'agents.js'): T {
+export function loadBundle<T>(fileName: 'studioHost.js' | 'lspClient.js' | 'store.js' | 'agents.js' | 'operations.js'): T {
   return require(path.join(__dirname, fileName)) as T;
 }

@@ -16,16 +16,18 @@ import type { EarlyStudioPanel } from './webviews/earlyStudioPanel';
 import { StudioPanel } from './webviews/studioPanel';
 import { webviewHtml, webviewOptions } from './webviews/webviewHtml';
 import { WebviewSession, type SessionServices } from './webviews/webviewSession';
+import { OperationsHost } from './operations/operationsHost';
 
 export class StudioHost implements vscode.Disposable {
   private readonly services: SessionServices;
 
   private folderServices: FolderServices | undefined;
   private readonly chat: ChatService;
+  private operationsHost: OperationsHost | undefined;
 
   constructor(
     private readonly extensionUri: vscode.Uri,
-    apiKeys: ApiKeyStore,
+    private readonly apiKeys: ApiKeyStore,
     storageUri: vscode.Uri | undefined,
   ) {
     const index = new BlueprintIndex();
@@ -49,6 +51,18 @@ export class StudioHost implements vscode.Disposable {
       },
       chat: this.chat,
     };
+  }
+
+  /** Builds and the Operations view (made on first use). */
+  get operations(): OperationsHost {
+    const index = this.services.index;
+    return (this.operationsHost ??= new OperationsHost(this.extensionUri, this.apiKeys, {
+      featureName: (slug) => {
+        const entry = index.find(slug);
+        return entry?.ok ? entry.blueprint.featureName : undefined;
+      },
+      ready: () => index.list(),
+    }));
   }
 
   openStudio(slug?: string): void {
@@ -125,7 +139,21 @@ export class StudioHost implements vscode.Disposable {
       void vscode.window.showWarningMessage('Orchard does not build in Restricted Mode. Trust this workspace to let agents run.');
       return;
     }
-    await this.services.index.list();
+    const entries = await this.services.index.list();
+    if (slug === undefined) {
+      // From the Command Palette: the ready blueprints to choose from.
+      const ready = entries.filter((e) => e.ok && canBuild(e.blueprint));
+      if (ready.length === 0) {
+        void vscode.window.showInformationMessage('Orchard: no blueprint is ready to build yet. Plan one with the Architect until its blockers and blocking questions are resolved.');
+        return;
+      }
+      const pick = await vscode.window.showQuickPick(
+        ready.map((e) => ({ label: e.ok ? e.blueprint.featureName : e.slug, description: e.file, slug: e.slug })),
+        { title: 'Build Blueprint', placeHolder: 'Which ready blueprint?' },
+      );
+      if (!pick) return;
+      slug = pick.slug;
+    }
     const entry = typeof slug === 'string' ? this.services.index.find(slug) : undefined;
     if (!entry || !entry.ok) {
       void vscode.window.showErrorMessage(`Orchard: there is no valid blueprint "${String(slug)}" to build.`);
@@ -135,10 +163,7 @@ export class StudioHost implements vscode.Disposable {
       void vscode.window.showWarningMessage(`"${entry.blueprint.featureName}" is not ready to build: resolve its blockers and blocking questions first.`);
       return;
     }
-    // The agent build pipeline (worktree, quality gates, reviewers) is not in this release.
-    void vscode.window.showInformationMessage(
-      `"${entry.blueprint.featureName}" is ready to build. Agent builds are not available in this version of Orchard Studio; its spec is in the Studio's Preview pane.`,
-    );
+    await this.operations.build(entry.slug, entry.blueprint.featureName);
   }
 
   dispose(): void {
@@ -150,6 +175,7 @@ export class StudioHost implements vscode.Disposable {
     // Running turns stop and save what they had before the store closes.
     await this.chat.close();
     StudioPanel.disposeCurrent();
+    this.operationsHost?.dispose();
     this.services.index.dispose();
     const folderServices = this.folderServices;
     this.folderServices = undefined;

@@ -212,3 +212,84 @@ describe('orchard build', () => {
     expect(git(repo, ['status', '--porcelain', '--untracked-files=all']).trim()).toMatch(/^(M \.orchard\/blueprints\/greeting\.json)?$/);
   }, 180_000);
 });
+
+describe('orchard operations answer, discard, and --max-parallel', () => {
+  /** Polls `operations show` until `check` holds for the record; the record. */
+  async function waitForRecord(repo: string, state: string, id: string, check: (op: any) => boolean, what: string) {
+    for (let i = 0; i < 300; i++) {
+      const shown = await orchard(repo, ['operations', 'show', id, '--state-dir', state, '--format', 'json']);
+      const op = shown.code === 0 ? JSON.parse(shown.out) : undefined;
+      if (op && check(op)) return op;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    throw new Error(`operation ${id} never ${what}`);
+  }
+
+  it('--ask-in-log: the agent waits for the answer written by orchard operations answer; discard then removes worktree and branch only', async () => {
+    const repo = projectRepo({});
+    const head = git(repo, ['rev-parse', 'HEAD']).trim();
+    const state = tempDir('orchard-state-');
+    await fetch(`${fake.url}/__fake/reset`, { method: 'POST' });
+    fake.script(
+      { kind: 'tool_use', name: 'write_file', input: { path: 'greeting.js', content: 'exports.greet = (n) => n;\n' } },
+      { kind: 'tool_use', name: 'run_command', input: { command: 'touch asked.txt' } },
+      { kind: 'tool_use', name: 'run_command', input: { command: 'touch denied.txt' } },
+      { kind: 'text', text: 'Done.' },
+    );
+    const id = 'op-00000001-0123456789abcdef';
+    const build = orchard(repo, ['build', 'greeting', '--state-dir', state, '--ask-in-log', '--operation-id', id]);
+    const asking = await waitForRecord(repo, state, id, (op) => op.question?.id === 'q1', 'asked');
+    expect(asking.question).toMatchObject({ command: 'touch asked.txt' });
+    // An answer to a question nobody asks is refused, naming it; a wrong answer is a usage error.
+    expect((await orchard(repo, ['operations', 'answer', id, 'q7', 'once', '--state-dir', state])).err).toContain(`operation ${id} does not wait for an answer to q7`);
+    expect((await orchard(repo, ['operations', 'answer', id, 'q1', 'always', '--state-dir', state])).code).toBe(2);
+    expect(await orchard(repo, ['operations', 'answer', id, 'q1', 'once', '--state-dir', state])).toMatchObject({ code: 0, out: `${id}: q1 answered once\n` });
+    await waitForRecord(repo, state, id, (op) => op.question?.id === 'q2', 'asked again');
+    await orchard(repo, ['operations', 'answer', id, 'q2', 'deny', '--state-dir', state]);
+    const ended = await build;
+    expect(ended.code, ended.err).toBe(0);
+    expect(git(repo, ['show', '--name-only', '--format=', 'orchard/greeting-1']).trim().split('\n').sort()).toEqual(['asked.txt', 'greeting.js']);
+    const log = (await orchard(repo, ['operations', 'log', id, '--state-dir', state])).out;
+    expect(log).toContain('[asks] q1: may it run `touch asked.txt`?');
+    expect(log).toContain('[answer] q1: allowed once');
+    expect(log).toContain('[answer] q2: denied');
+
+    const worktree = JSON.parse((await orchard(repo, ['operations', 'show', id, '--state-dir', state, '--format', 'json'])).out).worktree;
+    const discarded = await orchard(repo, ['operations', 'discard', id, '--state-dir', state]);
+    expect(discarded, discarded.err).toMatchObject({ code: 0, out: `${id}: discarded; worktree removed, branch deleted\n` });
+    expect(fs.existsSync(worktree)).toBe(false);
+    expect(git(repo, ['worktree', 'list', '--porcelain']).trim().split('\n\n')).toHaveLength(1);
+    expect(git(repo, ['for-each-ref', 'refs/heads/orchard']).trim()).toBe('');
+    expect(fs.existsSync(path.join(state, 'tmp', id))).toBe(false);
+    const shown = JSON.parse((await orchard(repo, ['operations', 'show', id, '--state-dir', state, '--format', 'json'])).out);
+    expect(shown).toMatchObject({ status: 'cancelled', discarded: true, worktree: null, branch: null });
+    // The user's checkout as it was; the blueprint back to draft, as a revision.
+    expect(git(repo, ['rev-parse', 'HEAD']).trim()).toBe(head);
+    expect(JSON.parse(fs.readFileSync(path.join(repo, '.orchard', 'blueprints', 'greeting.json'), 'utf8')).status).toBe('draft');
+    expect(git(repo, ['log', '-1', '--format=%s', 'refs/orchard/blueprints/greeting'])).toMatch(/^build (cancelled|discarded): operation /);
+  }, 90_000);
+
+  it('--max-parallel 1: a second build waits, pending, until the first ends, then runs', async () => {
+    const repo = projectRepo({});
+    const state = tempDir('orchard-state-');
+    await fetch(`${fake.url}/__fake/reset`, { method: 'POST' });
+    fake.script(
+      { kind: 'text_tool', text: Array.from({ length: 30 }, (_, i) => `w${i}`).join(' '), delayMs: 60, tool: { name: 'write_file', input: { path: 'a.js', content: 'a\n' } } },
+      { kind: 'text', text: 'First done.' },
+      { kind: 'tool_use', name: 'write_file', input: { path: 'b.js', content: 'b\n' } },
+      { kind: 'text', text: 'Second done.' },
+    );
+    const first = orchard(repo, ['build', 'greeting', '--state-dir', state, '--max-parallel', '1', '--operation-id', 'op-00000001-aaaaaaaaaaaaaaaa']);
+    await waitForRecord(repo, state, 'op-00000001-aaaaaaaaaaaaaaaa', (op) => op.status === 'running', 'ran');
+    const second = orchard(repo, ['build', 'greeting', '--state-dir', state, '--max-parallel', '1', '--operation-id', 'op-00000002-bbbbbbbbbbbbbbbb']);
+    const queued = await waitForRecord(repo, state, 'op-00000002-bbbbbbbbbbbbbbbb', () => true, 'appeared');
+    await new Promise((r) => setTimeout(r, 500));
+    expect((await waitForRecord(repo, state, 'op-00000002-bbbbbbbbbbbbbbbb', () => true, 'stayed')).status).toBe('pending');
+    expect(queued.status).toBe('pending');
+    expect((await first).code).toBe(0);
+    const next = await second;
+    expect(next.code, next.err).toBe(0);
+    expect(git(repo, ['show', '--name-only', '--format=', 'orchard/greeting-2']).trim()).toBe('b.js');
+    expect((await orchard(repo, ['build', 'greeting', '--max-parallel', '0'])).code).toBe(2);
+  }, 90_000);
+});

@@ -113,6 +113,12 @@ export const Operation = z.strictObject({
   endedAt: z.nullable(Time),
   /** The sequence number of the last event folded in; 0 before any. */
   lastSeq: count,
+  /** Its worktree was removed (the user discarded the result). */
+  discarded: z.optional(z.boolean()),
+  /** A command the agent waits to run until the user answers (allow once / for this operation / deny). */
+  question: z.optional(
+    z.nullable(z.strictObject({ id: z.string().check(z.minLength(1), z.maxLength(20)), command: z.string().check(z.maxLength(16_384)), reason: z.string().check(z.maxLength(2000)) })),
+  ),
 });
 export type Operation = z.infer<typeof Operation>;
 

@@ -21,6 +21,9 @@ const text = z.string().check(z.maxLength(MAX_EVENT_TEXT));
 const shortText = z.string().check(z.maxLength(2000));
 const name = z.string().check(z.minLength(1), z.maxLength(200));
 const CommitId = z.string().check(z.regex(/^[0-9a-f]{40}([0-9a-f]{24})?$/));
+/** Names an answer file, so it is kept to safe file-name characters. */
+const QuestionId = z.string().check(z.regex(/^q[0-9]{1,6}$/));
+const CommandAnswer = z.enum(['once', 'operation', 'deny']);
 
 const base = {
   seq: z.int().check(z.positive()),
@@ -50,6 +53,12 @@ export const OperationEvent = z.discriminatedUnion('type', [
   z.strictObject({ ...base, type: z.literal('commit'), commit: CommitId, message: text }),
   /** Something went wrong; the operation may go on (a tool error) or fail (a status event follows). */
   z.strictObject({ ...base, type: z.literal('error'), message: text }),
+  /** The agent wants to run a command the policy asks the user about; the runner waits for the answer. */
+  z.strictObject({ ...base, type: z.literal('question'), questionId: QuestionId, command: text, reason: shortText }),
+  /** The user's answer (or the runner's, when it stopped waiting). */
+  z.strictObject({ ...base, type: z.literal('answer'), questionId: QuestionId, answer: CommandAnswer }),
+  /** The worktree was removed (the user discarded the operation's result); its branch with it, or kept. */
+  z.strictObject({ ...base, type: z.literal('worktree-removed'), branchDeleted: z.boolean() }),
 ]);
 export type OperationEvent = z.infer<typeof OperationEvent>;
 export type OperationEventType = OperationEvent['type'];
@@ -102,6 +111,8 @@ export function applyEvent(operation: Operation, event: OperationEvent): Operati
       next.status = event.status;
       next.reason = event.reason ?? (event.status === 'running' ? null : operation.reason);
       next.endedAt = TERMINAL_STATUSES.has(event.status) ? event.time : null;
+      // Nobody waits for an answer once the runner stops running the operation.
+      if (event.status !== 'running') next.question = null;
       return next;
     }
     case 'worktree':
@@ -112,6 +123,12 @@ export function applyEvent(operation: Operation, event: OperationEvent): Operati
       return { ...next, usage: addUsage(operation.usage, event.usage) };
     case 'commit':
       return { ...next, headCommit: event.commit };
+    case 'question':
+      return { ...next, question: { id: event.questionId, command: event.command, reason: event.reason } };
+    case 'answer':
+      return { ...next, question: null };
+    case 'worktree-removed':
+      return { ...next, worktree: null, branch: event.branchDeleted ? null : operation.branch, discarded: true };
     default:
       return next;
   }

@@ -1,43 +1,37 @@
 /**
  * Starting an operation for real: the pieces runBuild takes, made from a
  * repository and a state folder. The same code runs `orchard build` in a
- * terminal or a CI job and (next) the extension's runner process.
+ * terminal or a CI job and, as `dist/cli.js build --ask-in-log`, the
+ * extension's runner process (vscode/operations/buildRunner.ts).
  *
  * The state folder of a repository holds, per operation:
  *   operations/<id>.json    its first record (what was asked: slug, base, backend)
  *   operations/<id>.jsonl   its events (store/operations/operationLog.ts)
  *   worktrees/<id>/         its worktree and ownership marker (store/worktrees/)
  *   tmp/<id>/               its commands' temporary folder and caches
+ *   slots/<n>.lock          the build slots (maxParallel); answers/ (operationControl.ts)
  * The record now is the first record with the events folded in (applyEvent).
  */
 import { randomBytes } from 'node:crypto';
 import * as fsp from 'node:fs/promises';
-import * as os from 'node:os';
 import * as path from 'node:path';
-import { createHash } from 'node:crypto';
 import { runExecutor } from '../../agents/executor/executor';
 import type { CommandAnswer } from '../../agents/executor/commandTool';
 import type { ModelProvider } from '../../agents/providers/modelProvider';
-import { BLUEPRINTS_DIR, parseBlueprintText } from '../../core/blueprint/blueprintFile';
-import { isValidSlug } from '../../core/blueprint/blueprint';
-import { newOperation, Operation, operationId, type ExecutorBackend } from '../../core/operations/operation';
+import { isValidOperationId, newOperation, Operation, operationId, type ExecutorBackend } from '../../core/operations/operation';
 import { chunkText, parseOperationEvent, replay, type NewOperationEvent, type OperationEvent } from '../../core/operations/operationEvents';
 import { detectProjectCommands } from '../../core/operations/projectCommands';
-import { readFileInside, resolveInside } from '../../platform/confinedPath';
+import { resolveInside } from '../../platform/confinedPath';
 import { runSandboxed } from '../../platform/sandboxedCommand';
 import { BlueprintStore } from '../../store/blueprintStore';
-import { lockHolder } from '../../store/fileLock';
-import { OperationLogWriter, operationLogPath, readEvents } from '../../store/operations/operationLog';
+import { acquireLock, type ReleaseLock } from '../../store/fileLock';
+import { OperationLogWriter, operationLogPath } from '../../store/operations/operationLog';
 import { commitWorktree } from '../../store/worktreeCommit';
 import { WorktreeManager } from '../../store/worktrees/worktreeManager';
 import { runBuild, type BuildOutcome } from './buildOperation';
+import { operationsDir, operationTempDir, readBuildBlueprint, waitForAnswer } from './operationControl';
 
-/** Where a repository's operations live when no state folder is given: outside the repository, per user. */
-export function defaultStateDir(repoRealPath: string, env: NodeJS.ProcessEnv = process.env): string {
-  const base = env.XDG_STATE_HOME && path.isAbsolute(env.XDG_STATE_HOME) ? env.XDG_STATE_HOME : path.join(os.homedir(), '.local', 'state');
-  const hash = createHash('sha256').update(repoRealPath).digest('hex').slice(0, 12);
-  return path.join(base, 'orchard', 'repos', `${path.basename(repoRealPath).replace(/[^\w.-]/g, '_')}-${hash}`);
-}
+export { defaultStateDir } from './operationControl';
 
 export interface StartBuildInput {
   repoRoot: string;
@@ -49,8 +43,16 @@ export interface StartBuildInput {
   budgetTokens: number;
   /** The agent's wall-clock budget. */
   wallTimeMs?: number;
-  /** Answers what the command policy asks (headless: deny, or allow with --allow-commands). */
-  ask(command: string, reason: string): Promise<CommandAnswer>;
+  /**
+   * Answers what the command policy asks: a function (headless: deny, or allow with --allow-commands),
+   * or 'user': a `question` event in the log, answered by whoever follows it (operationControl's
+   * answerQuestion: the extension, `orchard operations answer`); the runner waits until then.
+   */
+  ask: ((command: string, reason: string) => Promise<CommandAnswer>) | 'user';
+  /** The operation's id, when the caller chose it (the extension, to follow it from the start). */
+  operationId?: string;
+  /** Builds of this state folder that run at once; the rest wait, pending, for a slot. Default 3. */
+  maxParallel?: number;
   /** Each event as it is logged. */
   onEvent?(event: OperationEvent): void;
   /** Said before anything is made: the base commit and what is left out. */
@@ -62,21 +64,6 @@ export interface StartBuildInput {
 export interface StartedBuild {
   operation: Operation;
   outcome: BuildOutcome;
-}
-
-async function readBlueprint(repoRoot: string, slug: string) {
-  if (!isValidSlug(slug)) throw new Error(`"${slug}" is not a blueprint name (lowercase letters, digits, "-" and "_")`);
-  const file = `${BLUEPRINTS_DIR}/${slug}.json`;
-  let text: string;
-  try {
-    text = await readFileInside(repoRoot, file);
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') throw new Error(`there is no blueprint ${file}`);
-    throw error;
-  }
-  const parsed = parseBlueprintText(text);
-  if (!parsed.ok) throw new Error(`${file} is not a valid blueprint: ${parsed.problems.map((p) => `${p.path}: ${p.message}`).join('; ')}`);
-  return parsed.blueprint;
 }
 
 async function projectCommandsIn(worktree: string): Promise<string[]> {
@@ -119,22 +106,29 @@ async function setupWorktree(worktree: string, tempDir: string, emit: (event: Ne
 }
 
 export async function startBuild(input: StartBuildInput): Promise<StartedBuild> {
-  const blueprint = await readBlueprint(input.repoRoot, input.slug);
+  const blueprint = await readBuildBlueprint(input.repoRoot, input.slug);
   const worktrees = await WorktreeManager.open({ repoRoot: input.repoRoot, managedRoot: path.join(input.stateDir, 'worktrees') });
   const base = await worktrees.preflight();
   // Opened before anything is recorded: a store that cannot open leaves no operation stuck in pending.
   const blueprints = await BlueprintStore.open(input.repoRoot);
-  const id = operationId(Date.now(), randomBytes(8).toString('hex'));
+  if (input.operationId !== undefined && !isValidOperationId(input.operationId)) throw new Error(`"${input.operationId}" is not an operation id`);
+  const id = input.operationId ?? operationId(Date.now(), randomBytes(8).toString('hex'));
   input.onStart?.({ operationId: id, baseCommit: base.commit, branchName: base.branchName, uncommitted: base.uncommitted });
 
-  const operationsDir = path.join(input.stateDir, 'operations');
-  const tempDir = path.join(input.stateDir, 'tmp', id);
-  await fsp.mkdir(operationsDir, { recursive: true });
+  const dir = operationsDir(input.stateDir);
+  const tempDir = operationTempDir(input.stateDir, id);
+  await fsp.mkdir(dir, { recursive: true });
   await fsp.mkdir(tempDir, { recursive: true });
   const first = newOperation({ id, kind: 'build', slug: input.slug, backend: input.backend, baseCommit: base.commit, createdAt: new Date().toISOString() });
-  await fsp.writeFile(path.join(operationsDir, `${id}.json`), `${JSON.stringify(first)}\n`, { flag: 'wx' });
-
-  const log = await OperationLogWriter.open<OperationEvent>(operationLogPath(operationsDir, id), parseOperationEvent);
+  // The log (and its lock) before the record: whoever finds the record finds its runner holding the
+  // log, and does not take the operation for lost while the runner starts.
+  const log = await OperationLogWriter.open<OperationEvent>(operationLogPath(dir, id), parseOperationEvent);
+  try {
+    await fsp.writeFile(path.join(dir, `${id}.json`), `${JSON.stringify(first)}\n`, { flag: 'wx' });
+  } catch (error) {
+    await log.close();
+    throw error;
+  }
   let operation = first;
   let calls = 0;
   // The blueprint's status follows the operation, each change a revision (the conversation kept):
@@ -153,7 +147,21 @@ export async function startBuild(input: StartBuildInput): Promise<StartedBuild> 
     if (event.type === 'status' && event.status === 'running' && before === 'pending') blueprintStatus('building');
     if (event.type === 'status' && (event.status === 'failed' || event.status === 'cancelled') && before === 'running') blueprintStatus('draft');
   };
+  let questions = 0;
+  const askUser = async (command: string, reason: string): Promise<CommandAnswer> => {
+    const questionId = `q${++questions}`;
+    emit({ type: 'question', questionId, command: command.slice(0, 16_384), reason: reason.slice(0, 2000) });
+    const answer = await waitForAnswer(input.stateDir, id, questionId, input.signal);
+    emit({ type: 'answer', questionId, answer });
+    return answer;
+  };
+  let releaseSlot: ReleaseLock | undefined;
   try {
+    releaseSlot = await buildSlot(input.stateDir, input.maxParallel ?? DEFAULT_MAX_PARALLEL, input.signal);
+    if (!releaseSlot) {
+      emit({ type: 'status', status: 'cancelled', reason: 'Stopped while it waited for another build to finish.' });
+      return { operation, outcome: { status: 'cancelled', reason: 'Stopped while it waited for another build to finish.' } };
+    }
     const outcome = await runBuild({
       operationId: id,
       slug: input.slug,
@@ -166,7 +174,7 @@ export async function startBuild(input: StartBuildInput): Promise<StartedBuild> 
       tempDir,
       setup: (worktree) => setupWorktree(worktree, tempDir, emit, input.signal),
       projectCommands: projectCommandsIn,
-      ask: input.ask,
+      ask: input.ask === 'user' ? askUser : input.ask,
       commit: (worktree, message) => commitWorktree(worktree, message),
       runExecutor,
       budgetTokens: input.budgetTokens,
@@ -181,86 +189,31 @@ export async function startBuild(input: StartBuildInput): Promise<StartedBuild> 
     if (operation.status === 'running' || operation.status === 'pending') emit({ type: 'status', status: 'failed', reason: `Orchard failed: ${error instanceof Error ? error.message : String(error)}`.slice(0, 2000) });
     throw error;
   } finally {
+    releaseSlot?.();
     await statusWrites;
     blueprints.dispose();
     await log.close();
   }
 }
 
-/** Every operation of a state folder, newest first, each its first record with its log folded in. */
-export async function listOperations(stateDir: string): Promise<Operation[]> {
-  const dir = path.join(stateDir, 'operations');
-  const names = await fsp.readdir(dir).catch((error: NodeJS.ErrnoException) => (error.code === 'ENOENT' ? [] : Promise.reject(error)));
-  const out: Operation[] = [];
-  for (const name of names.filter((n) => n.endsWith('.json')).sort().reverse()) {
-    out.push(await loadOperation(stateDir, name.slice(0, -'.json'.length)));
-  }
-  return out;
-}
-
-export async function loadOperation(stateDir: string, id: string): Promise<Operation> {
-  const dir = path.join(stateDir, 'operations');
-  const first = Operation.parse(JSON.parse(await fsp.readFile(path.join(dir, `${id}.json`), 'utf8')));
-  let operation = first;
-  for await (const event of readEvents(operationLogPath(dir, id), parseOperationEvent)) operation = replay(operation, [event]);
-  if (operation.status === 'pending' || operation.status === 'running') operation = await markLostIfAbandoned(operation, operationLogPath(dir, id));
-  return operation;
-}
+export const DEFAULT_MAX_PARALLEL = 3;
 
 /**
- * An operation that says it runs while nobody holds its log (its runner was
- * killed, or the machine restarted) is lost: whoever finds it so records it,
- * once, in its log. The lock is what tells: a live runner holds it, and a
- * dead one's is taken over at once (store/fileLock.ts). The worktree stays,
- * for the user to resume or discard.
+ * One of `max` build slots of the state folder, as a lock file each
+ * (slots/<n>.lock: a dead runner's is taken over at once), so builds started
+ * from several windows and terminals share the limit and the queue survives
+ * a reload. Waits, polling, until one is free; undefined when stopped first.
  */
-async function markLostIfAbandoned(operation: Operation, file: string): Promise<Operation> {
-  let log: OperationLogWriter<OperationEvent>;
-  try {
-    log = await OperationLogWriter.open<OperationEvent>(file, parseOperationEvent);
-  } catch {
-    return operation; // Held: its runner is alive.
-  }
-  try {
-    // Events read before the lock was taken may not be the last ones: fold what the writer found.
-    if (log.lastSeq !== operation.lastSeq) return operation;
-    const lost = log.append({ type: 'status', status: 'lost', reason: 'Its runner stopped before the operation ended (the process was killed or the machine restarted); the worktree is kept.', time: new Date().toISOString() } as never);
-    await log.flush();
-    return replay(operation, [lost]);
-  } finally {
-    await log.close();
-  }
-}
-
-export type CancelResult = 'stopped' | 'recorded' | 'already-ended';
-
-/**
- * Stops an operation: a running one by asking its runner to stop (SIGTERM:
- * it ends the agent, records `cancelled` and releases its log), waiting up to
- * `waitMs` for that; a lost or waiting one by recording `cancelled` itself.
- * The worktree is kept either way (discarding it is the user's choice).
- */
-export async function cancelOperation(stateDir: string, id: string, waitMs = 15_000): Promise<CancelResult> {
-  const file = operationLogPath(path.join(stateDir, 'operations'), id);
-  let operation = await loadOperation(stateDir, id);
-  if (operation.status === 'succeeded' || operation.status === 'failed' || operation.status === 'cancelled') return 'already-ended';
-  const runner = lockHolder(`${file}.lock`);
-  if (runner !== undefined && (operation.status === 'running' || operation.status === 'pending')) {
-    process.kill(runner, 'SIGTERM');
-    const until = Date.now() + waitMs;
-    while (Date.now() < until) {
-      await new Promise((resolve) => setTimeout(resolve, 100));
-      operation = await loadOperation(stateDir, id);
-      if (operation.status !== 'running' && operation.status !== 'pending') return 'stopped';
+async function buildSlot(stateDir: string, max: number, signal: AbortSignal): Promise<ReleaseLock | undefined> {
+  const dir = path.join(stateDir, 'slots');
+  await fsp.mkdir(dir, { recursive: true });
+  const slots = Math.max(1, Math.floor(max));
+  while (!signal.aborted) {
+    for (let n = 0; n < slots; n++) {
+      const release = await acquireLock(path.join(dir, `${n}.lock`), { staleMs: 60_000, timeoutMs: 0 }).catch(() => undefined);
+      if (release) return release;
     }
-    throw new Error(`operation ${id}: its runner (pid ${runner}) did not stop within ${waitMs / 1000} s`);
+    await new Promise((resolve) => setTimeout(resolve, 500));
   }
-  const log = await OperationLogWriter.open<OperationEvent>(file, parseOperationEvent);
-  try {
-    log.append({ type: 'status', status: 'cancelled', reason: 'Cancelled by the user; the worktree is kept.', time: new Date().toISOString() } as never);
-    await log.flush();
-  } finally {
-    await log.close();
-  }
-  return 'recorded';
+  return undefined;
 }

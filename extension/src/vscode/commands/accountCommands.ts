@@ -3,8 +3,8 @@ import { log } from '../log';
 import { apiKeyProblem, type ApiKeyStore } from '../secrets';
 import { CommandId } from './commandIds';
 
-/** API key, log and Source Control commands. */
-export function registerAccountCommands(apiKeys: ApiKeyStore): vscode.Disposable[] {
+/** API key, log and Source Control commands; `approve` is the operations host's (loaded on use). */
+export function registerAccountCommands(apiKeys: ApiKeyStore, approve: () => Promise<void>): vscode.Disposable[] {
   return [
     vscode.commands.registerCommand(CommandId.setApiKey, async () => {
       const key = await vscode.window.showInputBox({
@@ -30,10 +30,6 @@ export function registerAccountCommands(apiKeys: ApiKeyStore): vscode.Disposable
 
     vscode.commands.registerCommand(CommandId.showLog, () => log().show()),
 
-    vscode.commands.registerCommand(CommandId.approveAgentChanges, () => {
-      // Builds that leave changes for approval arrive with the build pipeline;
-      // until then there is never anything to approve, and we say so plainly.
-      void vscode.window.showInformationMessage('Orchard: no agent changes are waiting for approval.');
-    }),
+    vscode.commands.registerCommand(CommandId.approveAgentChanges, approve),
   ];
 }

@@ -12,6 +12,12 @@ export const CommandId = {
   buildBlueprint: 'orchard.buildBlueprint',
   showLog: 'orchard.showLog',
   focusStudioPane: 'orchard.focusStudioPane',
+  refreshOperations: 'orchard.operations.refresh',
+  showOperationLog: 'orchard.operations.showLog',
+  stopOperation: 'orchard.operations.stop',
+  discardOperation: 'orchard.operations.discard',
+  openOperationWorktree: 'orchard.operations.openWorktree',
+  answerOperation: 'orchard.operations.answer',
 } as const;
 export type CommandId = (typeof CommandId)[keyof typeof CommandId];
 

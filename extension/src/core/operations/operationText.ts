@@ -1,15 +1,18 @@
 /**
- * Operation events and records as lines of text for a terminal: what
- * `orchard build` prints as it goes and `orchard operations` shows. Command
- * output is printed as it came, everything else as one short line.
+ * Operation events and records as lines of text: what `orchard build`
+ * prints as it goes, `orchard operations` shows, and the extension's
+ * operation log document holds. Command output is as it came, everything
+ * else one short line.
  */
-import type { Operation } from '../core/operations/operation';
-import type { OperationEvent } from '../core/operations/operationEvents';
+import type { Operation } from './operation';
+import type { OperationEvent } from './operationEvents';
 
 const oneLine = (text: string, max = 200) => {
   const line = text.replace(/\s+/g, ' ').trim();
   return line.length > max ? `${line.slice(0, max - 1)}…` : line;
 };
+
+const ANSWER_WORDS = { once: 'allowed once', operation: 'allowed for this operation', deny: 'denied' } as const;
 
 export function formatEvent(event: OperationEvent): string {
   switch (event.type) {
@@ -41,6 +44,12 @@ export function formatEvent(event: OperationEvent): string {
       return `[commit] ${event.commit.slice(0, 12)} ${oneLine(event.message)}\n`;
     case 'error':
       return `[error] ${oneLine(event.message, 400)}\n`;
+    case 'question':
+      return `[asks] ${event.questionId}: may it run \`${oneLine(event.command, 300)}\`? (${oneLine(event.reason)})\n`;
+    case 'answer':
+      return `[answer] ${event.questionId}: ${ANSWER_WORDS[event.answer]}\n`;
+    case 'worktree-removed':
+      return `[worktree] removed${event.branchDeleted ? ', branch deleted' : ''}\n`;
   }
 }
 
@@ -60,6 +69,7 @@ export function formatOperation(op: Operation): string {
     `branch     ${op.branch ?? '—'}`,
     `worktree   ${op.worktree ?? '—'}`,
     `head       ${op.headCommit ?? '—'}`,
+    ...(op.question ? [`asks       ${op.question.id}: may it run \`${op.question.command}\`? (${op.question.reason})`] : []),
     `usage      ${op.usage.inputTokens} in, ${op.usage.outputTokens} out, ${op.usage.cacheReadTokens} cache read, ${op.usage.cacheWriteTokens} cache write`,
     `created    ${op.createdAt}`,
     `updated    ${op.updatedAt}`,

@@ -1,0 +1,390 @@
+/**
+ * The window's side of operations: the Operations view's data, Build, and
+ * what the user does with a build (see its log, stop it, answer what its
+ * agent asks, open or discard its worktree). The agent never runs here: a
+ * build runs in its runner process (buildRunner.ts), and this host follows
+ * the operation's log. After a Reload Window it lists the state folder again
+ * and follows every operation still running from the event after the last
+ * one it folded in, so nothing is missed or seen twice; a runner that died
+ * is found by its released log lock and the operation shown as lost.
+ *
+ * The state folder is the one `orchard build` uses for the repository
+ * (per user, outside the repository), so builds started in a terminal show
+ * here too. The operations code (git, the log reader) is the lazily loaded
+ * `dist/operations.js`.
+ */
+import { randomBytes } from 'node:crypto';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { DEFAULT_MODEL } from '../../agents/providers/models';
+import { operationId, type Operation } from '../../core/operations/operation';
+import { applyEvent, type OperationEvent } from '../../core/operations/operationEvents';
+import { chooseProvider, NO_API_KEY } from '../../orchestration/chat/providerChoice';
+import { CommandId } from '../commands/commandIds';
+import { loadBundle } from '../lazyBundle';
+import { log } from '../log';
+import type { ApiKeyStore } from '../secrets';
+import { readSettings } from '../settings';
+import { startRunner } from './buildRunner';
+import { askAboutCommand, confirmBuild, confirmDiscard, reportEnd } from './operationPrompts';
+import { logUri, OperationLogDocuments } from './operationLogDocuments';
+import { operationItem } from './operationItems';
+
+type OperationsBundle = typeof import('../../orchestration/operations/operationsBundle');
+
+interface Place {
+  folder: vscode.WorkspaceFolder;
+  repoRoot: string;
+  stateDir: string;
+}
+
+const ACTIVE: ReadonlySet<Operation['status']> = new Set(['pending', 'running']);
+
+export class OperationsHost implements vscode.Disposable {
+  private readonly _onDidChange = new vscode.EventEmitter<void>();
+  readonly onDidChange = this._onDidChange.event;
+  private readonly operations = new Map<string, Operation>();
+  private readonly followers = new Map<string, AbortController>();
+  private readonly asking = new Set<string>();
+  private readonly documents: OperationLogDocuments;
+  private bundleLoaded: OperationsBundle | undefined;
+  private place: Place | undefined;
+  private refreshing: Promise<void> | undefined;
+  private watcher: fs.FSWatcher | undefined;
+  private changeTimer: ReturnType<typeof setTimeout> | undefined;
+  private disposed = false;
+
+  constructor(
+    private readonly extensionUri: vscode.Uri,
+    private readonly apiKeys: ApiKeyStore,
+    private readonly blueprints: {
+      /** The blueprint's feature name, for labels; undefined when the index does not know it. */
+      featureName(slug: string): string | undefined;
+      /** Resolves once the index has read the blueprints (after a reload it starts empty). */
+      ready(): Promise<unknown>;
+    },
+  ) {
+    this.documents = new OperationLogDocuments({
+      operation: (id) => this.operations.get(id),
+      events: (id) => this.bundle().readOperation(this.requirePlace().stateDir, id),
+      logFile: (id) => path.join(this.bundle().operationsDir(this.requirePlace().stateDir), `${id}.jsonl`),
+    });
+  }
+
+  private bundle(): OperationsBundle {
+    return (this.bundleLoaded ??= loadBundle<OperationsBundle>('operations.js'));
+  }
+
+  private requirePlace(): Place {
+    const place = this.placeNow();
+    if (!place) throw new Error('Open a folder first: builds run on the repository of the first workspace folder.');
+    return place;
+  }
+
+  /** The first workspace folder's repository and state folder (it can change while the window lives). */
+  private placeNow(): Place | undefined {
+    const folder = vscode.workspace.workspaceFolders?.[0];
+    if (!folder || folder.uri.scheme !== 'file') return undefined;
+    if (this.place?.folder.uri.toString() === folder.uri.toString()) return this.place;
+    let repoRoot: string;
+    try {
+      repoRoot = fs.realpathSync(folder.uri.fsPath);
+    } catch {
+      return undefined;
+    }
+    this.stopFollowing();
+    this.operations.clear();
+    this.place = { folder, repoRoot, stateDir: this.bundle().defaultStateDir(repoRoot) };
+    return this.place;
+  }
+
+  // ---- the view
+
+  async children(): Promise<string[]> {
+    await Promise.all([this.refresh(), this.blueprints.ready().catch(() => undefined)]);
+    return [...this.operations.keys()].sort().reverse();
+  }
+
+  treeItem(id: string): vscode.TreeItem {
+    const op = this.operations.get(id);
+    if (!op) return new vscode.TreeItem(id);
+    return operationItem(op, this.blueprints.featureName(op.slug), CommandId.showOperationLog);
+  }
+
+  /** Lists the state folder again and follows what still runs; one refresh at a time. */
+  refresh(): Promise<void> {
+    this.refreshing ??= this.refreshNow().finally(() => (this.refreshing = undefined));
+    return this.refreshing;
+  }
+
+  private async refreshNow(): Promise<void> {
+    const place = this.placeNow();
+    if (!place) return;
+    let listed: Operation[];
+    try {
+      listed = await this.bundle().listOperations(place.stateDir);
+    } catch (error) {
+      log().error(`Operations could not be listed from ${place.stateDir}: ${String(error)}`);
+      return;
+    }
+    for (const op of listed) {
+      const known = this.operations.get(op.id);
+      if (!known || known.lastSeq <= op.lastSeq) this.operations.set(op.id, op);
+      this.track(this.operations.get(op.id)!);
+    }
+    this.watch(place);
+  }
+
+  /** Follows an active operation and asks what it waits to know. */
+  private track(op: Operation): void {
+    if (op.question) void this.ask(op.id);
+    if (ACTIVE.has(op.status) && !this.followers.has(op.id)) void this.follow(op.id);
+  }
+
+  private watch(place: Place): void {
+    if (this.watcher) return;
+    const dir = this.bundle().operationsDir(place.stateDir);
+    try {
+      fs.mkdirSync(dir, { recursive: true });
+      // A build started elsewhere (another window, `orchard build` in a terminal) appears here.
+      this.watcher = fs.watch(dir, (_event, name) => {
+        if (typeof name === 'string' && name.endsWith('.json') && !this.operations.has(name.slice(0, -5))) void this.refresh().then(() => this.changed());
+      });
+      this.watcher.on('error', () => undefined);
+    } catch (error) {
+      log().warn(`Not watching ${dir}: ${String(error)}`);
+    }
+  }
+
+  private changed(): void {
+    this.changeTimer ??= setTimeout(() => {
+      this.changeTimer = undefined;
+      this._onDidChange.fire();
+    }, 150);
+  }
+
+  private async follow(id: string): Promise<void> {
+    const place = this.requirePlace();
+    const controller = new AbortController();
+    this.followers.set(id, controller);
+    // A runner that died (a kill, a crash) releases its log lock: loading the operation then records it lost.
+    const liveness = setInterval(() => {
+      if (this.bundle().runnerOf(place.stateDir, id) !== undefined) return;
+      void this.bundle()
+        .loadOperation(place.stateDir, id)
+        .then((op) => {
+          this.operations.set(id, op);
+          this.changed();
+          if (!ACTIVE.has(op.status)) controller.abort();
+        })
+        .catch(() => undefined);
+    }, 3000);
+    try {
+      const from = (this.operations.get(id)?.lastSeq ?? 0) + 1;
+      for await (const event of this.bundle().followOperation(place.stateDir, id, from, controller.signal)) {
+        this.onEvent(id, event);
+        const op = this.operations.get(id);
+        if (!op || !ACTIVE.has(op.status)) break;
+      }
+    } catch (error) {
+      if (!this.disposed) log().warn(`Stopped following operation ${id}: ${String(error)}`);
+    } finally {
+      clearInterval(liveness);
+      controller.abort();
+      if (this.followers.get(id) === controller) this.followers.delete(id);
+    }
+  }
+
+  private onEvent(id: string, event: OperationEvent): void {
+    const before = this.operations.get(id);
+    if (!before || event.seq <= before.lastSeq) return;
+    let op: Operation;
+    try {
+      op = applyEvent(before, event);
+    } catch (error) {
+      log().warn(`Operation ${id}: ${String(error)}`);
+      return;
+    }
+    this.operations.set(id, op);
+    this.documents.append(id, event);
+    this.changed();
+    if (event.type === 'question') void this.ask(id);
+    if (event.type === 'status' && !ACTIVE.has(event.status)) reportEnd(op, this.blueprints.featureName(op.slug) ?? op.slug, () => this.showLog(id));
+  }
+
+  private stopFollowing(): void {
+    for (const controller of this.followers.values()) controller.abort();
+    this.followers.clear();
+  }
+
+  // ---- what the user does
+
+  async build(slug: string, featureName: string): Promise<void> {
+    const place = this.placeNow();
+    if (!place) {
+      void vscode.window.showInformationMessage('Open a folder first: Orchard builds in the repository of the first workspace folder.');
+      return;
+    }
+    const settings = readSettings(place.folder.uri);
+    if (settings.provider === 'claude-cli') {
+      void vscode.window.showWarningMessage('Orchard builds with its own agent over the Anthropic API; set orchard.provider to "anthropic" and an API key to build (builds through Claude Code are not available in VS Code yet).');
+      return;
+    }
+    const choice = chooseProvider(settings, { apiKey: await this.apiKeys.get(), workspaceRoot: place.repoRoot, trusted: vscode.workspace.isTrusted, defaultModel: DEFAULT_MODEL });
+    if (!choice.ok || choice.config.kind !== 'anthropic') {
+      const error = choice.ok ? 'Builds need the Anthropic API.' : choice.error;
+      const action = error === NO_API_KEY ? 'Set API Key' : undefined;
+      const picked = await vscode.window.showErrorMessage(`Orchard cannot build "${featureName}": ${error}`, ...(action ? [action] : []));
+      if (picked === 'Set API Key') void vscode.commands.executeCommand(CommandId.setApiKey);
+      return;
+    }
+    let base: Awaited<ReturnType<OperationsBundle['buildBase']>>;
+    try {
+      base = await this.bundle().buildBase(place.repoRoot, place.stateDir);
+    } catch (error) {
+      void vscode.window.showErrorMessage(`Orchard cannot build "${featureName}": ${error instanceof Error ? error.message : String(error)}`);
+      return;
+    }
+    if (!(await confirmBuild(featureName, slug, base))) return;
+
+    const id = operationId(Date.now(), randomBytes(8).toString('hex'));
+    const runner = startRunner({
+      cliPath: vscode.Uri.joinPath(this.extensionUri, 'dist', 'cli.js').fsPath,
+      repoRoot: place.repoRoot,
+      stateDir: place.stateDir,
+      slug,
+      operationId: id,
+      model: choice.model,
+      apiKey: choice.config.apiKey,
+      ...(choice.config.baseUrl ? { baseUrl: choice.config.baseUrl } : {}),
+      budgetTokens: settings.buildBudgetTokens,
+      maxParallel: settings.buildMaxParallel,
+    });
+    log().info(`Build of ${slug} started: operation ${id}, runner pid ${runner.pid ?? '?'}`);
+    void vscode.commands.executeCommand('orchard.operations.focus');
+    const record = path.join(this.bundle().operationsDir(place.stateDir), `${id}.json`);
+    const appeared = await Promise.race([
+      waitFor(() => fs.existsSync(record), 30_000),
+      runner.exited.then(() => fs.existsSync(record)),
+    ]);
+    if (!appeared) {
+      const output = runner.output().trim().replace(/^orchard: /gm, '');
+      void vscode.window.showErrorMessage(`Orchard could not start the build of "${featureName}": ${output || 'its runner ended without a word (see the Orchard output)'}`);
+      log().error(`Runner of ${id} ended before its operation existed: ${output}`);
+      return;
+    }
+    await this.refresh();
+    this.changed();
+  }
+
+  async showLog(id: unknown): Promise<void> {
+    const op = typeof id === 'string' ? this.operations.get(id) : undefined;
+    if (!op) return;
+    const doc = await vscode.workspace.openTextDocument(logUri(op));
+    await vscode.window.showTextDocument(doc, { preview: true, preserveFocus: false });
+  }
+
+  async stop(id: unknown): Promise<void> {
+    const op = typeof id === 'string' ? this.operations.get(id) : undefined;
+    if (!op) return;
+    const place = this.requirePlace();
+    await vscode.window.withProgress({ location: { viewId: 'orchard.operations' }, title: 'Stopping the build…' }, () =>
+      this.bundle().cancelOperation(place.stateDir, op.id, { repoRoot: place.repoRoot }).catch((error: unknown) => void vscode.window.showErrorMessage(`Orchard: ${String(error)}`)),
+    );
+    await this.reload(op.id);
+  }
+
+  async discard(id: unknown): Promise<void> {
+    const op = typeof id === 'string' ? this.operations.get(id) : undefined;
+    if (!op) return;
+    if (!vscode.workspace.isTrusted) {
+      void vscode.window.showWarningMessage('Orchard does not change the repository in Restricted Mode. Trust this workspace to discard a build.');
+      return;
+    }
+    if (!(await confirmDiscard(op, this.blueprints.featureName(op.slug) ?? op.slug))) return;
+    const place = this.requirePlace();
+    await vscode.window.withProgress({ location: { viewId: 'orchard.operations' }, title: 'Discarding the build…' }, async () => {
+      try {
+        const result = await this.bundle().discardOperation(place.stateDir, place.repoRoot, op.id);
+        for (const warning of result.warnings) void vscode.window.showWarningMessage(`Orchard: ${warning}`);
+      } catch (error) {
+        void vscode.window.showErrorMessage(`Orchard could not discard the build: ${error instanceof Error ? error.message : String(error)}`);
+      }
+    });
+    await this.reload(op.id);
+  }
+
+  async openWorktree(id: unknown): Promise<void> {
+    const op = typeof id === 'string' ? this.operations.get(id) : undefined;
+    if (!op?.worktree) return;
+    await vscode.commands.executeCommand('vscode.openFolder', vscode.Uri.file(op.worktree), { forceNewWindow: true });
+  }
+
+  /** Asks the user what the agent waits to know, once per question per window (again after a dismissal, from the view). */
+  async ask(id: unknown): Promise<void> {
+    const op = typeof id === 'string' ? this.operations.get(id) : undefined;
+    const question = op?.question;
+    if (!op || !question) return;
+    const key = `${op.id}/${question.id}`;
+    if (this.asking.has(key)) return;
+    this.asking.add(key);
+    try {
+      const answer = await askAboutCommand(this.blueprints.featureName(op.slug) ?? op.slug, question, vscode.workspace.isTrusted);
+      if (!answer) return;
+      const place = this.requirePlace();
+      // Another window (or a terminal) may have answered first: then this answer is moot.
+      await this.bundle().answerQuestion(place.stateDir, op.id, question.id, answer).catch((error: unknown) => log().info(`Answer to ${key} not recorded: ${String(error)}`));
+    } finally {
+      this.asking.delete(key);
+    }
+  }
+
+  /**
+   * Source Control's Approve Agent Changes. Approval itself (merging the build's commit from the
+   * Source Control view) is its own piece of work, not in this version: until then say truthfully
+   * what waits and how to take it.
+   */
+  async approveFromSourceControl(): Promise<void> {
+    await this.refresh();
+    const waiting = [...this.operations.values()].filter((op) => op.status === 'waiting');
+    if (waiting.length === 0) {
+      void vscode.window.showInformationMessage('Orchard: no agent changes are waiting for approval.');
+      return;
+    }
+    const branches = waiting.map((op) => op.branch ?? op.id).join(', ');
+    const picked = await vscode.window.showInformationMessage(
+      `Orchard: ${waiting.length === 1 ? 'a build waits' : `${waiting.length} builds wait`} for review (${branches}). Approving from here is not in this version yet: review the branch and merge it yourself, or discard it from the Operations view.`,
+      'Show Operations',
+    );
+    if (picked === 'Show Operations') void vscode.commands.executeCommand('orchard.operations.focus');
+  }
+
+  private async reload(id: string): Promise<void> {
+    const place = this.requirePlace();
+    const op = await this.bundle().loadOperation(place.stateDir, id).catch(() => undefined);
+    if (op) {
+      this.operations.set(id, op);
+      this.documents.reread(op);
+    }
+    this.changed();
+  }
+
+  dispose(): void {
+    this.disposed = true;
+    this.stopFollowing();
+    this.watcher?.close();
+    if (this.changeTimer) clearTimeout(this.changeTimer);
+    this.documents.dispose();
+    this._onDidChange.dispose();
+  }
+}
+
+async function waitFor(check: () => boolean, timeoutMs: number): Promise<boolean> {
+  const until = Date.now() + timeoutMs;
+  while (Date.now() < until) {
+    if (check()) return true;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  return check();
+}

@@ -1,0 +1,178 @@
+/**
+ * Build in VS Code end to end (code-server + Chromium): Orchard: Build Blueprint on a ready
+ * blueprint, the confirmation naming the commit and what is left out, the runner process
+ * (dist/cli.js from the .vsix) running the executor against the fake Anthropic server on
+ * 127.0.0.1, the agent's question about a command answered from a notification, the Operations
+ * view reaching "ready for review", the log document, a Reload Window during a running build
+ * (the view reattaches; no event missed or repeated), and Discard. Real git throughout: the
+ * user's checkout, HEAD and uncommitted file are checked byte for byte.
+ * Run: `npm run test:e2e -- --no-package build.e2e.mjs`.
+ */
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { after, before, describe } from 'node:test';
+import { startFakeAnthropic } from '../support/fakeAnthropic.mjs';
+import { READY_BLUEPRINT } from '../support/readyBlueprint.mjs';
+import { vsixForSpec, workspaceForSpec } from './fixtures.mjs';
+import { reloadWindow, runCommand, screenshotTests, startVsCode } from './harness.mjs';
+
+const TIMEOUT = 150_000;
+const FAKE_KEY = 'sk-ant-e2e-fake-key-for-the-fake-server';
+const GREETING = 'exports.greet = (name) => `Hello, ${name}!`;\n';
+
+describe('Build in VS Code', { timeout: 12 * 60_000 }, () => {
+  let fake;
+  let vs;
+  let page;
+  let workspace;
+  let userState;
+  const git = (...args) => execFileSync('git', args, { cwd: workspace, encoding: 'utf8', stdio: 'pipe' }).trim();
+  const snapshotCheckout = () => ({
+    head: git('rev-parse', 'HEAD'),
+    // The build's own branches (orchard/*) aside.
+    branches: git('for-each-ref', '--format=%(refname) %(objectname)', 'refs/heads')
+      .split('\n')
+      .filter((line) => !line.startsWith('refs/heads/orchard/'))
+      .join('\n'),
+    // The blueprint's file aside: its status follows the build (building, then draft when discarded).
+    status: execFileSync('git', ['status', '--porcelain=v1', '--untracked-files=all'], { cwd: workspace, encoding: 'utf8' })
+      .split('\n')
+      .filter((line) => !line.includes('.orchard/blueprints/greeting.json'))
+      .join('\n'),
+    readme: fs.readFileSync(path.join(workspace, 'README.md')),
+    stash: git('stash', 'list'),
+  });
+
+  before(async () => {
+    fake = await startFakeAnthropic();
+    workspace = workspaceForSpec();
+    const file = path.join(workspace, '.orchard', 'blueprints', 'greeting.json');
+    fs.writeFileSync(file, `${JSON.stringify(READY_BLUEPRINT, null, 2)}\n`);
+    execFileSync('git', ['-c', 'user.name=E2E', '-c', 'user.email=e2e@example.invalid', 'add', '.orchard/blueprints/greeting.json'], { cwd: workspace });
+    execFileSync('git', ['-c', 'user.name=E2E', '-c', 'user.email=e2e@example.invalid', '-c', 'commit.gpgsign=false', 'commit', '-q', '-m', 'Greeting blueprint'], { cwd: workspace });
+    // An uncommitted change the build must leave out and never touch.
+    fs.appendFileSync(path.join(workspace, 'README.md'), '\nA line not committed yet.\n');
+    userState = snapshotCheckout();
+    vs = await startVsCode({
+      workspace,
+      vsix: vsixForSpec(),
+      env: { ANTHROPIC_API_KEY: FAKE_KEY },
+      settings: { 'orchard.anthropic.baseUrl': fake.url },
+    });
+    page = vs.page;
+  });
+
+  after(async () => {
+    await vs?.close();
+    await fake?.close();
+  });
+
+  const orchardBranches = () => git('for-each-ref', '--format=%(refname:short)', 'refs/heads/orchard');
+  const blueprintStatus = () => JSON.parse(fs.readFileSync(path.join(workspace, '.orchard', 'blueprints', 'greeting.json'), 'utf8')).status;
+  const uiTest = screenshotTests(() => page, TIMEOUT);
+  const operationRow = (text) => page.locator('.part.sidebar .monaco-list-row', { hasText: text }).first();
+
+  /** After a reload the workbench restores the sidebar while we look: click the icon only while it is closed. */
+  async function showOrchardSidebar() {
+    for (let attempt = 1; ; attempt++) {
+      const open = await page.locator('.part.sidebar .composite.title', { hasText: /Orchard/i }).isVisible().catch(() => false);
+      if (!open) await page.locator('.activitybar a.action-label[aria-label="Orchard"]').click();
+      const shown = await page.locator('.part.sidebar .pane-header', { hasText: /Operations/i }).waitFor({ timeout: 5_000 }).then(() => true, () => false);
+      if (shown) return;
+      if (attempt >= 4) throw new Error('the Orchard sidebar did not open');
+    }
+  }
+
+  async function startBuild() {
+    await runCommand(page, 'Orchard: Build Blueprint', { waitClosed: false });
+    const pick = page.locator('.quick-input-list .monaco-list-row', { hasText: 'Greeting' }).first();
+    await pick.waitFor({ timeout: 20_000 });
+    await pick.click();
+    const dialog = page.locator('.monaco-dialog-box');
+    await dialog.waitFor({ timeout: 20_000 });
+    const words = await dialog.innerText();
+    await dialog.getByRole('button', { name: 'Build', exact: true }).click();
+    return words;
+  }
+
+  uiTest('Build asks with the commit it starts from, runs the agent in a worktree, asks about a command, and waits for review', 'build-a-ready', async () => {
+    fake.script(
+      { kind: 'text_tool', text: 'Plan: add greeting.js with greet(name).', tool: { name: 'write_file', input: { path: 'greeting.js', content: GREETING } } },
+      { kind: 'tool_use', name: 'run_command', input: { command: 'touch build-ran.txt' } },
+      { kind: 'text', text: 'Added greeting.js.' },
+    );
+    const words = await startBuild();
+    assert.match(words, /Build "Greeting"\?/);
+    assert.ok(words.includes(userState.head.slice(0, 12)), `the confirmation names the base commit: ${words}`);
+    assert.match(words, /Uncommitted changes are not included: 1 changed path \(README\.md\)/);
+
+    // The agent asks before a command the policy does not allow on its own; the user allows it once.
+    const question = page.locator('.notification-toast', { hasText: 'asks to run: touch build-ran.txt' });
+    await question.waitFor({ timeout: 60_000 });
+    await question.getByRole('button', { name: 'Allow Once' }).click();
+
+    await operationRow('ready for review').waitFor({ timeout: 90_000 });
+    assert.match(await operationRow('Greeting').innerText(), /Greeting[\s\S]*ready for review/);
+
+    // The branch holds the agent's change and the command's file; the user's checkout is as it was.
+    assert.equal(orchardBranches(), 'orchard/greeting-1');
+    assert.equal(git('show', 'orchard/greeting-1:greeting.js') + '\n', GREETING);
+    assert.match(git('show', '--stat', '--format=%s', 'orchard/greeting-1'), /build-ran\.txt/);
+    assert.equal(git('rev-parse', 'orchard/greeting-1^'), userState.head);
+    const worktrees = git('worktree', 'list', '--porcelain');
+    assert.ok(worktrees.includes(vs.stateHome), `the worktree lives in the state folder, outside the workspace:\n${worktrees}`);
+    assert.equal(fs.existsSync(path.join(workspace, 'greeting.js')), false);
+    assert.equal(fs.existsSync(path.join(workspace, 'build-ran.txt')), false);
+    const now = snapshotCheckout();
+    assert.deepEqual({ ...now, readme: now.readme.toString('base64') }, { ...userState, readme: userState.readme.toString('base64') });
+    assert.equal(blueprintStatus(), 'building', 'the blueprint says building while its build waits for review');
+  });
+
+  uiTest('the log opens as a document; a build running through Reload Window is followed on, nothing missed or repeated', 'build-b-reload', async () => {
+    await operationRow('Greeting').click();
+    const editor = page.locator('.editor-instance .view-lines');
+    await page.locator('.tab', { hasText: 'greeting.log' }).first().waitFor({ timeout: 20_000 });
+    await page.locator('.view-line', { hasText: '[commit]' }).first().waitFor({ timeout: 20_000 });
+    assert.match((await editor.innerText()).replace(/\u00a0/g, ' '), /\[asks\] q1: may it run `touch build-ran\.txt`\?/);
+
+    // A second build that streams slowly, so the reload lands while it runs.
+    fake.script(
+      { kind: 'text_tool', text: Array.from({ length: 80 }, (_, i) => `step${i}`).join(' '), delayMs: 120, tool: { name: 'write_file', input: { path: 'greeting.js', content: GREETING } } },
+      { kind: 'text', text: 'Done again.' },
+    );
+    await startBuild();
+    await operationRow('running').waitFor({ timeout: 60_000 });
+    await reloadWindow(page);
+    await showOrchardSidebar();
+    await page.locator('.part.sidebar .monaco-list-row', { hasText: 'ready for review' }).nth(1).waitFor({ timeout: 90_000 });
+    // Labelled by the blueprint's feature name after the reload too, not its file name.
+    assert.match(await operationRow('ready for review').innerText(), /^Greeting/);
+    assert.equal(orchardBranches(), 'orchard/greeting-1\norchard/greeting-2');
+
+    // The second build's log: each phase and the commit once.
+    await page.locator('.part.sidebar .monaco-list-row', { hasText: 'Greeting' }).first().click();
+    await page.locator('.view-line', { hasText: 'Done again.' }).first().waitFor({ timeout: 20_000 });
+    const text = (await editor.innerText()).replace(/\u00a0/g, ' ');
+    assert.equal(text.match(/\[commit\]/g)?.length, 1, text);
+    assert.equal(text.match(/\[phase\] implement/g)?.length, 1, text);
+  });
+
+  uiTest('Discard removes the worktree and the branch, and only them', 'build-c-discard', async () => {
+    const row = page.locator('.part.sidebar .monaco-list-row', { hasText: 'Greeting' }).first();
+    await row.click({ button: 'right' });
+    await page.locator('.context-view .action-label', { hasText: 'Discard Build' }).click();
+    const dialog = page.locator('.monaco-dialog-box');
+    await dialog.waitFor({ timeout: 20_000 });
+    assert.match(await dialog.innerText(), /orchard\/greeting-2 are deleted/);
+    await dialog.getByRole('button', { name: 'Discard', exact: true }).click();
+    await operationRow('discarded').waitFor({ timeout: 30_000 });
+    assert.equal(orchardBranches(), 'orchard/greeting-1');
+    assert.equal(git('worktree', 'list', '--porcelain').split('\n\n').length, 2, 'the main checkout and greeting-1 only');
+    const now = snapshotCheckout();
+    assert.equal(now.head, userState.head);
+    assert.equal(now.status, userState.status);
+    assert.deepEqual(now.readme, userState.readme);
+  });
+});
