@@ -120,6 +120,24 @@ describe('events folded into the record', () => {
     expect(replay(fresh(), events)).toMatchObject({ status: 'running', reason: null, endedAt: null });
   });
 
+  it('a question is open until its answer or until the operation stops running; a removed worktree marks it discarded', () => {
+    const asked = replay(fresh(), numbered([{ type: 'status', status: 'running' }, { type: 'question', questionId: 'q1', command: 'npm install left-pad', reason: 'not a project command' }]));
+    expect(asked.question).toEqual({ id: 'q1', command: 'npm install left-pad', reason: 'not a project command' });
+    const [answer] = numbered([{ type: 'answer', questionId: 'q1', answer: 'deny' }], 3);
+    expect(applyEvent(asked, answer!).question).toBeNull();
+    const [stopped] = numbered([{ type: 'status', status: 'cancelled', reason: 'Stopped by the user.' }], 3);
+    expect(applyEvent(asked, stopped!).question).toBeNull();
+    const waiting = replay(fresh(), numbered(build));
+    const [removed] = numbered([{ type: 'worktree-removed', branchDeleted: true }], build.length + 1);
+    expect(applyEvent(waiting, removed!)).toMatchObject({ worktree: null, branch: null, discarded: true });
+    const [kept] = numbered([{ type: 'worktree-removed', branchDeleted: false }], build.length + 1);
+    expect(applyEvent(waiting, kept!)).toMatchObject({ worktree: null, branch: 'orchard/team-invitations-1' });
+    // A question id names an answer file: only q<digits>.
+    for (const questionId of ['../x', 'q', 'q1/2', 'Q1']) {
+      expect(parseOperationEvent({ seq: 1, time: T0, type: 'question', questionId, command: 'x', reason: 'y' }), questionId).toBeUndefined();
+    }
+  });
+
   it('refuses a gap, a repeat, and a move the rules do not allow', () => {
     const [first] = numbered([{ type: 'status', status: 'running' }]);
     const running = applyEvent(fresh(), first!);
