@@ -15,11 +15,12 @@ import { createProvider } from '../agents/providers/createProvider';
 import { DEFAULT_MODEL } from '../agents/providers/models';
 import type { OperationEvent } from '../core/operations/operationEvents';
 import { isValidOperationId } from '../core/operations/operation';
-import { DEFAULT_MAX_PARALLEL, defaultStateDir, startBuild } from '../orchestration/operations/operationRunner';
+import { DEFAULT_MAX_PARALLEL, defaultStateDir, resumeBuild, startBuild, type ResumeBuildInput } from '../orchestration/operations/operationRunner';
 import { formatEvent } from '../core/operations/operationText';
 import { parseCommandLine, UsageError, type CliCommand, type CliIo } from './registry';
 
 const HELP = `Usage: orchard build <slug> [options]
+       orchard build --resume <operation-id> [options]
 
 Builds the blueprint .orchard/blueprints/<slug>.json: an executor agent implements it in a new
 worktree on the branch orchard/<slug>-<n>, made from the current commit (uncommitted changes are not
@@ -34,6 +35,7 @@ Options:
                           \`orchard operations answer <id> <question> once|operation|deny\` (VS Code asks so)
   --max-parallel N        builds of this repository that run at once; the rest wait (default 3)
   --operation-id ID       the new operation's id (op-…), for a caller that follows it from the start
+  --resume ID             run a lost build again (its runner died), in the worktree it left
   --budget TOKENS         tokens the operation may use (default 2000000)
   --max-minutes N         the agent's time, its commands included (default 60)
   --state-dir DIR         where operations, logs and worktrees live (default: per user, outside the repository)
@@ -51,6 +53,7 @@ const OPTIONS = {
   'ask-in-log': { type: 'boolean' },
   'max-parallel': { type: 'string' },
   'operation-id': { type: 'string' },
+  resume: { type: 'string' },
   budget: { type: 'string' },
   'max-minutes': { type: 'string' },
   'state-dir': { type: 'string' },
@@ -58,6 +61,10 @@ const OPTIONS = {
   cwd: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
+
+function withoutId({ operationId: _, ...rest }: ResumeBuildInput): Omit<ResumeBuildInput, 'operationId'> {
+  return rest;
+}
 
 export const buildCommand: CliCommand = {
   name: 'build',
@@ -68,7 +75,11 @@ export const buildCommand: CliCommand = {
       io.out(HELP);
       return 0;
     }
-    if (positionals.length !== 1) throw new UsageError('give exactly one blueprint name', 'orchard build --help');
+    const resume = values.resume;
+    if (resume !== undefined) {
+      if (positionals.length > 0 || values['operation-id'] !== undefined) throw new UsageError('--resume takes the operation id alone, without a blueprint name or --operation-id', 'orchard build --help');
+      if (!isValidOperationId(resume)) throw new UsageError(`--resume "${resume}" is not an operation id (op-<time>-<hex>)`, 'orchard build --help');
+    } else if (positionals.length !== 1) throw new UsageError('give exactly one blueprint name', 'orchard build --help');
     const format = values.format ?? 'text';
     if (format !== 'text' && format !== 'json') throw new UsageError(`--format must be text or json, not "${format}"`, 'orchard build --help');
     const backend = values.backend ?? 'orchard';
@@ -95,9 +106,9 @@ export const buildCommand: CliCommand = {
     process.once('SIGINT', stop);
     process.once('SIGTERM', stop);
     try {
-      const { operation, outcome } = await startBuild({
+      const common: ResumeBuildInput = {
+        operationId: resume ?? '',
         repoRoot,
-        slug: positionals[0]!,
         stateDir,
         provider: createProvider({ kind: 'anthropic', apiKey, ...(process.env.ANTHROPIC_BASE_URL ? { baseUrl: process.env.ANTHROPIC_BASE_URL } : {}), model }),
         model,
@@ -106,19 +117,26 @@ export const buildCommand: CliCommand = {
         wallTimeMs: minutes * 60_000,
         ask: values['ask-in-log']
           ? 'user'
-          : async (command, reason) => {
+          : async (command: string, reason: string) => {
               io.err(`orchard: ${allowCommands ? 'allowed' : 'refused'} (${reason}): ${command}${allowCommands ? '' : ' — --allow-commands would run it'}\n`);
               return allowCommands ? 'once' : 'deny';
             },
         maxParallel,
-        ...(givenId !== undefined ? { operationId: givenId } : {}),
-        onStart: ({ operationId, baseCommit, branchName, uncommitted }) => {
-          const from = `${baseCommit.slice(0, 12)}${branchName ? ` (${branchName})` : ' (detached HEAD)'}`;
-          io.err(`orchard: operation ${operationId} builds from ${from}${uncommitted.length > 0 ? `; ${uncommitted.length} uncommitted path${uncommitted.length === 1 ? ' is' : 's are'} not included` : ''}\n`);
-        },
         onEvent: print,
         signal: controller.signal,
-      });
+      };
+      const { operation, outcome } =
+        resume !== undefined
+          ? await resumeBuild(common)
+          : await startBuild({
+              ...withoutId(common),
+              slug: positionals[0]!,
+              ...(givenId !== undefined ? { operationId: givenId } : {}),
+              onStart: ({ operationId, baseCommit, branchName, uncommitted }) => {
+                const from = `${baseCommit.slice(0, 12)}${branchName ? ` (${branchName})` : ' (detached HEAD)'}`;
+                io.err(`orchard: operation ${operationId} builds from ${from}${uncommitted.length > 0 ? `; ${uncommitted.length} uncommitted path${uncommitted.length === 1 ? ' is' : 's are'} not included` : ''}\n`);
+              },
+            });
       if (format === 'text') {
         io.err(
           outcome.status === 'waiting'

@@ -30,6 +30,7 @@ export class OperationsTreeProvider implements vscode.TreeDataProvider<string> {
       vscode.commands.registerCommand(CommandId.discardOperation, operations((h, id) => h.discard(id))),
       vscode.commands.registerCommand(CommandId.openOperationWorktree, operations((h, id) => h.openWorktree(id))),
       vscode.commands.registerCommand(CommandId.answerOperation, operations((h, id) => h.ask(id))),
+      vscode.commands.registerCommand(CommandId.resumeOperation, operations((h, id) => h.resume(id))),
     );
   }
 

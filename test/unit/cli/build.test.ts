@@ -213,7 +213,7 @@ describe('orchard build', () => {
   }, 180_000);
 });
 
-describe('orchard operations answer, discard, and --max-parallel', () => {
+describe('orchard operations answer and discard, --max-parallel, --resume', () => {
   /** Polls `operations show` until `check` holds for the record; the record. */
   async function waitForRecord(repo: string, state: string, id: string, check: (op: any) => boolean, what: string) {
     for (let i = 0; i < 300; i++) {
@@ -238,21 +238,24 @@ describe('orchard operations answer, discard, and --max-parallel', () => {
     );
     const id = 'op-00000001-0123456789abcdef';
     const build = orchard(repo, ['build', 'greeting', '--state-dir', state, '--ask-in-log', '--operation-id', id]);
-    const asking = await waitForRecord(repo, state, id, (op) => op.question?.id === 'q1', 'asked');
+    const asking = await waitForRecord(repo, state, id, (op) => op.question !== null && op.question !== undefined, 'asked');
     expect(asking.question).toMatchObject({ command: 'touch asked.txt' });
+    // Named by the seq of the question's event, so a resumed run never reuses one.
+    const q1 = asking.question.id;
+    expect(q1).toBe(`q${asking.lastSeq}`);
     // An answer to a question nobody asks is refused, naming it; a wrong answer is a usage error.
     expect((await orchard(repo, ['operations', 'answer', id, 'q7', 'once', '--state-dir', state])).err).toContain(`operation ${id} does not wait for an answer to q7`);
-    expect((await orchard(repo, ['operations', 'answer', id, 'q1', 'always', '--state-dir', state])).code).toBe(2);
-    expect(await orchard(repo, ['operations', 'answer', id, 'q1', 'once', '--state-dir', state])).toMatchObject({ code: 0, out: `${id}: q1 answered once\n` });
-    await waitForRecord(repo, state, id, (op) => op.question?.id === 'q2', 'asked again');
-    await orchard(repo, ['operations', 'answer', id, 'q2', 'deny', '--state-dir', state]);
+    expect((await orchard(repo, ['operations', 'answer', id, q1, 'always', '--state-dir', state])).code).toBe(2);
+    expect(await orchard(repo, ['operations', 'answer', id, q1, 'once', '--state-dir', state])).toMatchObject({ code: 0, out: `${id}: ${q1} answered once\n` });
+    const q2 = (await waitForRecord(repo, state, id, (op) => op.question && op.question.id !== q1, 'asked again')).question.id;
+    await orchard(repo, ['operations', 'answer', id, q2, 'deny', '--state-dir', state]);
     const ended = await build;
     expect(ended.code, ended.err).toBe(0);
     expect(git(repo, ['show', '--name-only', '--format=', 'orchard/greeting-1']).trim().split('\n').sort()).toEqual(['asked.txt', 'greeting.js']);
     const log = (await orchard(repo, ['operations', 'log', id, '--state-dir', state])).out;
-    expect(log).toContain('[asks] q1: may it run `touch asked.txt`?');
-    expect(log).toContain('[answer] q1: allowed once');
-    expect(log).toContain('[answer] q2: denied');
+    expect(log).toContain(`[asks] ${q1}: may it run \`touch asked.txt\`?`);
+    expect(log).toContain(`[answer] ${q1}: allowed once`);
+    expect(log).toContain(`[answer] ${q2}: denied`);
 
     const worktree = JSON.parse((await orchard(repo, ['operations', 'show', id, '--state-dir', state, '--format', 'json'])).out).worktree;
     const discarded = await orchard(repo, ['operations', 'discard', id, '--state-dir', state]);
@@ -291,5 +294,40 @@ describe('orchard operations answer, discard, and --max-parallel', () => {
     expect(next.code, next.err).toBe(0);
     expect(git(repo, ['show', '--name-only', '--format=', 'orchard/greeting-2']).trim()).toBe('b.js');
     expect((await orchard(repo, ['build', 'greeting', '--max-parallel', '0'])).code).toBe(2);
+  }, 90_000);
+
+  it('--resume runs a lost build again in the worktree its killed runner left, telling the agent; only a lost build resumes', async () => {
+    const repo = projectRepo({});
+    const state = tempDir('orchard-state-');
+    await fetch(`${fake.url}/__fake/reset`, { method: 'POST' });
+    const id = 'op-00000001-cccccccccccccccc';
+    fake.script(
+      { kind: 'tool_use', name: 'write_file', input: { path: 'first.js', content: 'first\n' } },
+      // A reply that streams for a minute: the runner is killed during it.
+      { kind: 'slow', tokens: 1200, delayMs: 50 },
+    );
+    const killed = orchard(repo, ['build', 'greeting', '--state-dir', state, '--operation-id', id]);
+    const worktree = (await waitForRecord(repo, state, id, (op) => op.phase === 'implement' && fake.requests.length >= 2, 'implemented')).worktree;
+    await waitForRecord(repo, state, id, () => fs.existsSync(path.join(worktree, 'first.js')), 'wrote first.js');
+    const runner = JSON.parse(fs.readFileSync(path.join(state, 'operations', `${id}.jsonl.lock`), 'utf8')).pid;
+    process.kill(runner, 'SIGKILL');
+    await killed;
+    expect((await waitForRecord(repo, state, id, (op) => op.status === 'lost', 'was lost')).worktree).toBe(worktree);
+
+    await fetch(`${fake.url}/__fake/reset`, { method: 'POST' });
+    fake.script({ kind: 'tool_use', name: 'write_file', input: { path: 'second.js', content: 'second\n' } }, { kind: 'text', text: 'Finished what the first run began.' });
+    const resumed = await orchard(repo, ['build', '--resume', id, '--state-dir', state]);
+    expect(resumed.code, resumed.err).toBe(0);
+    expect(JSON.stringify(fake.requests[0]!.body.messages[0])).toContain('An earlier run of this build was interrupted');
+    expect(git(repo, ['show', '--name-only', '--format=', 'orchard/greeting-1']).trim().split('\n').sort()).toEqual(['first.js', 'second.js']);
+    const shown = JSON.parse((await orchard(repo, ['operations', 'show', id, '--state-dir', state, '--format', 'json'])).out);
+    expect(shown).toMatchObject({ status: 'waiting', worktree, branch: 'orchard/greeting-1' });
+    const log = (await orchard(repo, ['operations', 'log', id, '--state-dir', state])).out;
+    expect(log.match(/\[status\] running/g)).toHaveLength(2);
+    expect(log).toContain('[status] lost');
+
+    const again = await orchard(repo, ['build', '--resume', id, '--state-dir', state]);
+    expect(again).toMatchObject({ code: 1, err: `orchard: operation ${id} is waiting: only a lost build resumes\n` });
+    expect((await orchard(repo, ['build', 'greeting', '--resume', id])).code).toBe(2);
   }, 90_000);
 });

@@ -39,6 +39,8 @@ export interface ExecutorInput {
   /** Model usage of one request, as the loop reports it (a running total: the caller takes differences). */
   onUsage?(total: Usage): void;
   newCallId(): string;
+  /** The build resumes after its runner died: the worktree holds the earlier run's changes. */
+  resumed?: boolean;
 }
 
 export interface ExecutorResult {
@@ -57,10 +59,13 @@ export async function systemBlocks(input: Pick<ExecutorInput, 'worktree' | 'trus
   return blocks;
 }
 
-export function firstMessage(input: Pick<ExecutorInput, 'featureName' | 'projectCommands' | 'spec'>): string {
+export function firstMessage(input: Pick<ExecutorInput, 'featureName' | 'projectCommands' | 'spec' | 'resumed'>): string {
   const commands = input.projectCommands.length > 0 ? input.projectCommands.map((c) => `- \`${c}\``).join('\n') : '- none detected: find them in the project';
   return [
     `Implement the feature "${input.featureName}" in this worktree, as the spec below describes.`,
+    ...(input.resumed
+      ? ['', 'An earlier run of this build was interrupted: the worktree already holds what it changed. Look at the files first, keep what is right, and finish the work.']
+      : []),
     '',
     "The project's commands that run without asking:",
     commands,

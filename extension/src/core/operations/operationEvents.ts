@@ -22,7 +22,7 @@ const shortText = z.string().check(z.maxLength(2000));
 const name = z.string().check(z.minLength(1), z.maxLength(200));
 const CommitId = z.string().check(z.regex(/^[0-9a-f]{40}([0-9a-f]{24})?$/));
 /** Names an answer file, so it is kept to safe file-name characters. */
-const QuestionId = z.string().check(z.regex(/^q[0-9]{1,6}$/));
+const QuestionId = z.string().check(z.regex(/^q[0-9]{1,12}$/));
 const CommandAnswer = z.enum(['once', 'operation', 'deny']);
 
 const base = {

@@ -60,6 +60,8 @@ export interface BuildInput {
   /** The agent's wall-clock budget (its commands included); past it the build fails with that reason. */
   wallTimeMs?: number;
   newCallId(): string;
+  /** Resuming a lost build: its worktree (kept when its runner died) instead of a new one. */
+  resume?: { branch: string; path: string };
 }
 
 export type BuildOutcome = { status: 'waiting'; commit: string; branch: string; worktree: string } | { status: 'failed' | 'cancelled'; reason: string };
@@ -117,13 +119,17 @@ export async function runBuild(input: BuildInput): Promise<BuildOutcome> {
   emit({ type: 'status', status: 'running' });
 
   let worktree: { branch: string; path: string; warnings?: string[] };
-  try {
-    worktree = await input.worktrees.create({ operationId: input.operationId, slug: input.slug, baseCommit: input.baseCommit });
-  } catch (error) {
-    return end('failed', `The worktree could not be made: ${error instanceof Error ? error.message : String(error)}`);
+  if (input.resume) {
+    worktree = input.resume;
+  } else {
+    try {
+      worktree = await input.worktrees.create({ operationId: input.operationId, slug: input.slug, baseCommit: input.baseCommit });
+    } catch (error) {
+      return end('failed', `The worktree could not be made: ${error instanceof Error ? error.message : String(error)}`);
+    }
+    emit({ type: 'worktree', branch: worktree.branch, path: worktree.path });
+    for (const warning of worktree.warnings ?? []) emit({ type: 'error', message: warning.slice(0, 16_000) });
   }
-  emit({ type: 'worktree', branch: worktree.branch, path: worktree.path });
-  for (const warning of worktree.warnings ?? []) emit({ type: 'error', message: warning.slice(0, 16_000) });
   if (input.signal.aborted) return end('cancelled', 'Stopped before the agent started.');
   if (input.setup) {
     const prepared = await input.setup(worktree.path);
@@ -173,6 +179,7 @@ async function buildInWorktree(
     ...(input.promptsDir ? { promptsDir: input.promptsDir } : {}),
     budgetTokens: input.budgetTokens,
     signal,
+    ...(input.resume ? { resumed: true } : {}),
     ask: input.ask,
     newCallId: input.newCallId,
     onUsage: (total) => {

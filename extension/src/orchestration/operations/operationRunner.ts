@@ -19,17 +19,16 @@ import { runExecutor } from '../../agents/executor/executor';
 import type { CommandAnswer } from '../../agents/executor/commandTool';
 import type { ModelProvider } from '../../agents/providers/modelProvider';
 import { isValidOperationId, newOperation, Operation, operationId, type ExecutorBackend } from '../../core/operations/operation';
-import { chunkText, parseOperationEvent, replay, type NewOperationEvent, type OperationEvent } from '../../core/operations/operationEvents';
-import { detectProjectCommands } from '../../core/operations/projectCommands';
-import { resolveInside } from '../../platform/confinedPath';
-import { runSandboxed } from '../../platform/sandboxedCommand';
+import { parseOperationEvent, replay, type NewOperationEvent, type OperationEvent } from '../../core/operations/operationEvents';
+import type { Blueprint } from '../../core/blueprint/blueprint';
 import { BlueprintStore } from '../../store/blueprintStore';
 import { acquireLock, type ReleaseLock } from '../../store/fileLock';
 import { OperationLogWriter, operationLogPath } from '../../store/operations/operationLog';
 import { commitWorktree } from '../../store/worktreeCommit';
 import { WorktreeManager } from '../../store/worktrees/worktreeManager';
 import { runBuild, type BuildOutcome } from './buildOperation';
-import { operationsDir, operationTempDir, readBuildBlueprint, waitForAnswer } from './operationControl';
+import { loadOperation, operationsDir, operationTempDir, readBuildBlueprint, waitForAnswer } from './operationControl';
+import { projectCommandsIn, setupWorktree } from './worktreePreparation';
 
 export { defaultStateDir } from './operationControl';
 
@@ -66,70 +65,78 @@ export interface StartedBuild {
   outcome: BuildOutcome;
 }
 
-async function projectCommandsIn(worktree: string): Promise<string[]> {
-  const names = new Set(await fsp.readdir(worktree));
-  const read = (name: string) => (names.has(name) ? fsp.readFile(path.join(worktree, name), 'utf8').catch(() => undefined) : Promise.resolve(undefined));
-  const [packageJson, makefile] = await Promise.all([read('package.json'), read('Makefile')]);
-  return detectProjectCommands({ rootNames: names, ...(packageJson !== undefined ? { packageJson } : {}), ...(makefile !== undefined ? { makefile } : {}) });
-}
-
-/** The project's own preparation of a new worktree, committed with it. */
-export const SETUP_SCRIPT = '.orchard/setup.sh';
-export const SETUP_TIMEOUT_MS = 10 * 60_000;
-
-/**
- * Runs the worktree's `.orchard/setup.sh` (typically `npm ci`: a worktree has
- * no node_modules) in the sandbox, with the network it needs to download, its
- * output as events. Only a regular file inside the worktree is run.
- */
-async function setupWorktree(worktree: string, tempDir: string, emit: (event: NewOperationEvent) => void, signal: AbortSignal) {
-  const script = await resolveInside(worktree, SETUP_SCRIPT).catch(() => undefined);
-  const stat = script ? await fsp.lstat(script).catch(() => undefined) : undefined;
-  if (!stat?.isFile()) return { ok: true as const };
-  const callId = 'setup';
-  emit({ type: 'tool-call', callId, tool: 'setup', input: `sh ${SETUP_SCRIPT}` });
-  const result = await runSandboxed({
-    command: `sh ${SETUP_SCRIPT}`,
-    cwd: worktree,
-    tempDir,
-    timeoutMs: SETUP_TIMEOUT_MS,
-    network: true,
-    signal,
-    onOutput: (stream, text) => {
-      for (const piece of chunkText(text)) emit({ type: 'command-output', callId, stream, text: piece });
-    },
-  });
-  emit({ type: 'command-exit', callId, exitCode: result.exitCode, signal: result.signal, timedOut: result.timedOut });
-  if (result.exitCode === 0) return { ok: true as const };
-  const how = result.timedOut ? `timed out after ${SETUP_TIMEOUT_MS / 60_000} minutes` : `failed (exit ${result.exitCode ?? result.signal})`;
-  return { ok: false as const, reason: `${SETUP_SCRIPT} ${how}: the worktree could not be prepared (its output is in the log).` };
-}
-
 export async function startBuild(input: StartBuildInput): Promise<StartedBuild> {
   const blueprint = await readBuildBlueprint(input.repoRoot, input.slug);
   const worktrees = await WorktreeManager.open({ repoRoot: input.repoRoot, managedRoot: path.join(input.stateDir, 'worktrees') });
   const base = await worktrees.preflight();
   // Opened before anything is recorded: a store that cannot open leaves no operation stuck in pending.
   const blueprints = await BlueprintStore.open(input.repoRoot);
-  if (input.operationId !== undefined && !isValidOperationId(input.operationId)) throw new Error(`"${input.operationId}" is not an operation id`);
-  const id = input.operationId ?? operationId(Date.now(), randomBytes(8).toString('hex'));
-  input.onStart?.({ operationId: id, baseCommit: base.commit, branchName: base.branchName, uncommitted: base.uncommitted });
-
-  const dir = operationsDir(input.stateDir);
-  const tempDir = operationTempDir(input.stateDir, id);
-  await fsp.mkdir(dir, { recursive: true });
-  await fsp.mkdir(tempDir, { recursive: true });
-  const first = newOperation({ id, kind: 'build', slug: input.slug, backend: input.backend, baseCommit: base.commit, createdAt: new Date().toISOString() });
-  // The log (and its lock) before the record: whoever finds the record finds its runner holding the
-  // log, and does not take the operation for lost while the runner starts.
-  const log = await OperationLogWriter.open<OperationEvent>(operationLogPath(dir, id), parseOperationEvent);
   try {
-    await fsp.writeFile(path.join(dir, `${id}.json`), `${JSON.stringify(first)}\n`, { flag: 'wx' });
-  } catch (error) {
-    await log.close();
-    throw error;
+    if (input.operationId !== undefined && !isValidOperationId(input.operationId)) throw new Error(`"${input.operationId}" is not an operation id`);
+    const id = input.operationId ?? operationId(Date.now(), randomBytes(8).toString('hex'));
+    input.onStart?.({ operationId: id, baseCommit: base.commit, branchName: base.branchName, uncommitted: base.uncommitted });
+    const dir = operationsDir(input.stateDir);
+    await fsp.mkdir(dir, { recursive: true });
+    const first = newOperation({ id, kind: 'build', slug: input.slug, backend: input.backend, baseCommit: base.commit, createdAt: new Date().toISOString() });
+    // The log (and its lock) before the record: whoever finds the record finds its runner holding the
+    // log, and does not take the operation for lost while the runner starts.
+    const log = await OperationLogWriter.open<OperationEvent>(operationLogPath(dir, id), parseOperationEvent);
+    try {
+      await fsp.writeFile(path.join(dir, `${id}.json`), `${JSON.stringify(first)}\n`, { flag: 'wx' });
+    } catch (error) {
+      await log.close();
+      throw error;
+    }
+    return await runOperation(input, { operation: first, blueprint, blueprints, worktrees, log });
+  } finally {
+    blueprints.dispose();
   }
-  let operation = first;
+}
+
+export type ResumeBuildInput = Omit<StartBuildInput, 'slug' | 'operationId' | 'onStart'> & { operationId: string };
+
+/**
+ * Runs a lost build again, in the worktree its dead runner left, with a new
+ * agent told that the worktree holds the earlier run's changes. Only a lost
+ * operation resumes (a live runner holds the log; a finished one is done).
+ */
+export async function resumeBuild(input: ResumeBuildInput): Promise<StartedBuild> {
+  const found = await loadOperation(input.stateDir, input.operationId);
+  if (found.status !== 'lost') throw new Error(`operation ${found.id} is ${found.status}: only a lost build resumes`);
+  if (!found.worktree || !found.branch) throw new Error(`operation ${found.id} has no worktree to resume in; discard it and build again`);
+  const worktrees = await WorktreeManager.open({ repoRoot: input.repoRoot, managedRoot: path.join(input.stateDir, 'worktrees') });
+  const listed = (await worktrees.list()).find((w) => w.path === found.worktree);
+  if (!listed || listed.state !== 'ok') throw new Error(`the worktree of operation ${found.id} (${found.worktree}) is no longer there; discard the operation and build again`);
+  const blueprint = await readBuildBlueprint(input.repoRoot, found.slug);
+  const blueprints = await BlueprintStore.open(input.repoRoot);
+  try {
+    const log = await OperationLogWriter.open<OperationEvent>(operationLogPath(operationsDir(input.stateDir), found.id), parseOperationEvent);
+    if (log.lastSeq !== found.lastSeq) {
+      await log.close();
+      throw new Error(`operation ${found.id} changed while it was being resumed; try again`);
+    }
+    return await runOperation({ ...input, slug: found.slug }, { operation: found, blueprint, blueprints, worktrees, log, resume: { branch: found.branch, path: found.worktree } });
+  } finally {
+    blueprints.dispose();
+  }
+}
+
+interface Prepared {
+  operation: Operation;
+  blueprint: Blueprint;
+  blueprints: BlueprintStore;
+  worktrees: WorktreeManager;
+  /** Open, its lock held; closed here. */
+  log: OperationLogWriter<OperationEvent>;
+  resume?: { branch: string; path: string };
+}
+
+/** The operation's life from here: a build slot, the build itself, the blueprint's status, the log closed. */
+async function runOperation(input: Omit<StartBuildInput, 'onStart'>, prepared: Prepared): Promise<StartedBuild> {
+  const { blueprint, blueprints, log } = prepared;
+  let operation = prepared.operation;
+  const id = operation.id;
+  const tempDir = operationTempDir(input.stateDir, id);
   let calls = 0;
   // The blueprint's status follows the operation, each change a revision (the conversation kept):
   // building while it runs, draft again when it fails or stops; `built` comes with approval.
@@ -144,12 +151,12 @@ export async function startBuild(input: StartBuildInput): Promise<StartedBuild> 
     const before = operation.status;
     operation = replay(operation, [logged]);
     input.onEvent?.(logged);
-    if (event.type === 'status' && event.status === 'running' && before === 'pending') blueprintStatus('building');
+    if (event.type === 'status' && event.status === 'running' && before !== 'running' && blueprint.status !== 'building') blueprintStatus('building');
     if (event.type === 'status' && (event.status === 'failed' || event.status === 'cancelled') && before === 'running') blueprintStatus('draft');
   };
-  let questions = 0;
   const askUser = async (command: string, reason: string): Promise<CommandAnswer> => {
-    const questionId = `q${++questions}`;
+    // Named by the seq of its own event: unique in the log across resumed runs, so an old answer file never answers it.
+    const questionId = `q${log.lastSeq + 1}`;
     emit({ type: 'question', questionId, command: command.slice(0, 16_384), reason: reason.slice(0, 2000) });
     const answer = await waitForAnswer(input.stateDir, id, questionId, input.signal);
     emit({ type: 'answer', questionId, answer });
@@ -157,17 +164,19 @@ export async function startBuild(input: StartBuildInput): Promise<StartedBuild> 
   };
   let releaseSlot: ReleaseLock | undefined;
   try {
+    await fsp.mkdir(tempDir, { recursive: true });
     releaseSlot = await buildSlot(input.stateDir, input.maxParallel ?? DEFAULT_MAX_PARALLEL, input.signal);
     if (!releaseSlot) {
-      emit({ type: 'status', status: 'cancelled', reason: 'Stopped while it waited for another build to finish.' });
-      return { operation, outcome: { status: 'cancelled', reason: 'Stopped while it waited for another build to finish.' } };
+      const reason = 'Stopped while it waited for another build to finish.';
+      emit({ type: 'status', status: 'cancelled', reason });
+      return { operation, outcome: { status: 'cancelled', reason } };
     }
     const outcome = await runBuild({
       operationId: id,
       slug: input.slug,
       blueprint,
-      baseCommit: base.commit,
-      worktrees,
+      baseCommit: operation.baseCommit,
+      worktrees: prepared.worktrees,
       emit,
       provider: input.provider,
       model: input.model,
@@ -180,18 +189,18 @@ export async function startBuild(input: StartBuildInput): Promise<StartedBuild> 
       budgetTokens: input.budgetTokens,
       ...(input.wallTimeMs !== undefined ? { wallTimeMs: input.wallTimeMs } : {}),
       ...(input.promptsDir ? { promptsDir: input.promptsDir } : {}),
+      ...(prepared.resume ? { resume: prepared.resume } : {}),
       signal: input.signal,
       newCallId: () => `cmd-${++calls}`,
     });
     return { operation, outcome };
   } catch (error) {
     // A bug, not a refusal: the operation still ends, with the error as its reason.
-    if (operation.status === 'running' || operation.status === 'pending') emit({ type: 'status', status: 'failed', reason: `Orchard failed: ${error instanceof Error ? error.message : String(error)}`.slice(0, 2000) });
+    if (operation.status === 'running' || operation.status === 'pending' || operation.status === 'lost') emit({ type: 'status', status: 'failed', reason: `Orchard failed: ${error instanceof Error ? error.message : String(error)}`.slice(0, 2000) });
     throw error;
   } finally {
     releaseSlot?.();
     await statusWrites;
-    blueprints.dispose();
     await log.close();
   }
 }

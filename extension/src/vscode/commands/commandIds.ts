@@ -18,6 +18,7 @@ export const CommandId = {
   discardOperation: 'orchard.operations.discard',
   openOperationWorktree: 'orchard.operations.openWorktree',
   answerOperation: 'orchard.operations.answer',
+  resumeOperation: 'orchard.operations.resume',
 } as const;
 export type CommandId = (typeof CommandId)[keyof typeof CommandId];
 

@@ -20,6 +20,8 @@ export interface RunnerRequest {
   stateDir: string;
   slug: string;
   operationId: string;
+  /** Run the lost operation `operationId` again instead of a new build of `slug`. */
+  resume?: boolean;
   model: string;
   apiKey: string;
   baseUrl?: string;
@@ -51,10 +53,8 @@ export function startRunner(request: RunnerRequest): StartedRunner {
   const args = [
     request.cliPath,
     'build',
-    request.slug,
+    ...(request.resume ? ['--resume', request.operationId] : [request.slug, '--operation-id', request.operationId]),
     '--ask-in-log',
-    '--operation-id',
-    request.operationId,
     '--model',
     request.model,
     '--budget',

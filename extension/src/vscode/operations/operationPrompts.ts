@@ -57,9 +57,10 @@ export async function confirmDiscard(op: Operation, featureName: string): Promis
 }
 
 /** Said once, when a followed build ends or waits; the user's own Stop says nothing more. */
-export function reportEnd(op: Operation, featureName: string, showLog: () => void): void {
+export function reportEnd(op: Operation, featureName: string, actions: { showLog(): void; resume(): void }): void {
   const then = (picked: string | undefined) => {
-    if (picked === 'Show Log') showLog();
+    if (picked === 'Show Log') actions.showLog();
+    if (picked === 'Resume') actions.resume();
   };
   switch (op.status) {
     case 'waiting':
@@ -71,7 +72,9 @@ export function reportEnd(op: Operation, featureName: string, showLog: () => voi
       void vscode.window.showErrorMessage(`The build of "${featureName}" failed: ${op.reason ?? 'see its log'}`, 'Show Log').then(then);
       return;
     case 'lost':
-      void vscode.window.showWarningMessage(`The build of "${featureName}" stopped: its runner ended (killed or the machine restarted). Its worktree is kept; discard it from the Operations view.`, 'Show Log').then(then);
+      void vscode.window
+        .showWarningMessage(`The build of "${featureName}" stopped: its runner ended (killed or the machine restarted). Its worktree is kept: resume the build there, or discard it from the Operations view.`, 'Resume', 'Show Log')
+        .then(then);
       return;
     default:
       return;

@@ -210,7 +210,7 @@ export class OperationsHost implements vscode.Disposable {
     this.documents.append(id, event);
     this.changed();
     if (event.type === 'question') void this.ask(id);
-    if (event.type === 'status' && !ACTIVE.has(event.status)) reportEnd(op, this.blueprints.featureName(op.slug) ?? op.slug, () => this.showLog(id));
+    if (event.type === 'status' && !ACTIVE.has(event.status)) reportEnd(op, this.blueprints.featureName(op.slug) ?? op.slug, { showLog: () => void this.showLog(id), resume: () => void this.resume(id) });
   }
 
   private stopFollowing(): void {
@@ -226,19 +226,8 @@ export class OperationsHost implements vscode.Disposable {
       void vscode.window.showInformationMessage('Open a folder first: Orchard builds in the repository of the first workspace folder.');
       return;
     }
-    const settings = readSettings(place.folder.uri);
-    if (settings.provider === 'claude-cli') {
-      void vscode.window.showWarningMessage('Orchard builds with its own agent over the Anthropic API; set orchard.provider to "anthropic" and an API key to build (builds through Claude Code are not available in VS Code yet).');
-      return;
-    }
-    const choice = chooseProvider(settings, { apiKey: await this.apiKeys.get(), workspaceRoot: place.repoRoot, trusted: vscode.workspace.isTrusted, defaultModel: DEFAULT_MODEL });
-    if (!choice.ok || choice.config.kind !== 'anthropic') {
-      const error = choice.ok ? 'Builds need the Anthropic API.' : choice.error;
-      const action = error === NO_API_KEY ? 'Set API Key' : undefined;
-      const picked = await vscode.window.showErrorMessage(`Orchard cannot build "${featureName}": ${error}`, ...(action ? [action] : []));
-      if (picked === 'Set API Key') void vscode.commands.executeCommand(CommandId.setApiKey);
-      return;
-    }
+    const choice = await this.provider(place, featureName);
+    if (!choice) return;
     let base: Awaited<ReturnType<OperationsBundle['buildBase']>>;
     try {
       base = await this.bundle().buildBase(place.repoRoot, place.stateDir);
@@ -248,34 +237,73 @@ export class OperationsHost implements vscode.Disposable {
     }
     if (!(await confirmBuild(featureName, slug, base))) return;
 
-    const id = operationId(Date.now(), randomBytes(8).toString('hex'));
+    await this.launch(place, { slug, featureName, operationId: operationId(Date.now(), randomBytes(8).toString('hex')), model: choice.model, apiKey: choice.config.apiKey, baseUrl: choice.config.baseUrl });
+  }
+
+  /** Resume a lost build: a new runner on the same operation, in the worktree its dead runner left. */
+  async resume(id: unknown): Promise<void> {
+    const op = typeof id === 'string' ? this.operations.get(id) : undefined;
+    if (!op || op.status !== 'lost') return;
+    if (!vscode.workspace.isTrusted) {
+      void vscode.window.showWarningMessage('Orchard does not build in Restricted Mode. Trust this workspace to let agents run.');
+      return;
+    }
+    const place = this.requirePlace();
+    const featureName = this.blueprints.featureName(op.slug) ?? op.slug;
+    const choice = await this.provider(place, featureName);
+    if (!choice) return;
+    await this.launch(place, { slug: op.slug, featureName, operationId: op.id, resume: true, model: choice.model, apiKey: choice.config.apiKey, baseUrl: choice.config.baseUrl });
+  }
+
+  private async launch(place: Place, run: { slug: string; featureName: string; operationId: string; resume?: boolean; model: string; apiKey: string; baseUrl: string | undefined }): Promise<void> {
+    const settings = readSettings(place.folder.uri);
+    const id = run.operationId;
     const runner = startRunner({
       cliPath: vscode.Uri.joinPath(this.extensionUri, 'dist', 'cli.js').fsPath,
       repoRoot: place.repoRoot,
       stateDir: place.stateDir,
-      slug,
+      slug: run.slug,
       operationId: id,
-      model: choice.model,
-      apiKey: choice.config.apiKey,
-      ...(choice.config.baseUrl ? { baseUrl: choice.config.baseUrl } : {}),
+      ...(run.resume ? { resume: true } : {}),
+      model: run.model,
+      apiKey: run.apiKey,
+      ...(run.baseUrl ? { baseUrl: run.baseUrl } : {}),
       budgetTokens: settings.buildBudgetTokens,
       maxParallel: settings.buildMaxParallel,
     });
-    log().info(`Build of ${slug} started: operation ${id}, runner pid ${runner.pid ?? '?'}`);
+    log().info(`Build of ${run.slug} ${run.resume ? 'resumed' : 'started'}: operation ${id}, runner pid ${runner.pid ?? '?'}`);
     void vscode.commands.executeCommand('orchard.operations.focus');
     const record = path.join(this.bundle().operationsDir(place.stateDir), `${id}.json`);
-    const appeared = await Promise.race([
-      waitFor(() => fs.existsSync(record), 30_000),
-      runner.exited.then(() => fs.existsSync(record)),
-    ]);
-    if (!appeared) {
+    // A new build shows once its record exists; a resumed one once its runner holds the log again.
+    const started = () => (run.resume ? this.bundle().runnerOf(place.stateDir, id) !== undefined : fs.existsSync(record));
+    const appeared = await Promise.race([waitFor(started, 30_000), runner.exited.then(() => started())]);
+    if (!appeared && !(run.resume && (await runner.exited.then((code) => code === 0)))) {
       const output = runner.output().trim().replace(/^orchard: /gm, '');
-      void vscode.window.showErrorMessage(`Orchard could not start the build of "${featureName}": ${output || 'its runner ended without a word (see the Orchard output)'}`);
-      log().error(`Runner of ${id} ended before its operation existed: ${output}`);
+      void vscode.window.showErrorMessage(`Orchard could not ${run.resume ? 'resume' : 'start'} the build of "${run.featureName}": ${output || 'its runner ended without a word (see the Orchard output)'}`);
+      log().error(`Runner of ${id} ended before it ran: ${output}`);
       return;
     }
+    await this.reload(id);
     await this.refresh();
     this.changed();
+  }
+
+  /** The Anthropic API configuration a build's runner gets, or undefined after telling the user why there is none. */
+  private async provider(place: Place, featureName: string): Promise<{ model: string; config: { apiKey: string; baseUrl?: string } } | undefined> {
+    const settings = readSettings(place.folder.uri);
+    if (settings.provider === 'claude-cli') {
+      void vscode.window.showWarningMessage('Orchard builds with its own agent over the Anthropic API; set orchard.provider to "anthropic" and an API key to build (builds through Claude Code are not available in VS Code yet).');
+      return undefined;
+    }
+    const choice = chooseProvider(settings, { apiKey: await this.apiKeys.get(), workspaceRoot: place.repoRoot, trusted: vscode.workspace.isTrusted, defaultModel: DEFAULT_MODEL });
+    if (!choice.ok || choice.config.kind !== 'anthropic') {
+      const error = choice.ok ? 'Builds need the Anthropic API.' : choice.error;
+      const action = error === NO_API_KEY ? 'Set API Key' : undefined;
+      const picked = await vscode.window.showErrorMessage(`Orchard cannot build "${featureName}": ${error}`, ...(action ? [action] : []));
+      if (picked === 'Set API Key') void vscode.commands.executeCommand(CommandId.setApiKey);
+      return undefined;
+    }
+    return { model: choice.model, config: choice.config };
   }
 
   async showLog(id: unknown): Promise<void> {
