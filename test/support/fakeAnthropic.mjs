@@ -137,7 +137,16 @@ export function validateRequest(headers, body) {
   if (typeof body.model !== 'string' || body.model === '') return 'model: Field required';
   if (!Number.isInteger(body.max_tokens) || body.max_tokens < 1) return 'max_tokens: Field required (a positive integer)';
   if (!Array.isArray(body.messages) || body.messages.length === 0) return 'messages: at least one message is required';
+  // Claude Code's per-turn-control beta puts `system` messages (text only) between the turns.
+  const systemMessages = betas(headers).includes('per-turn-control-2026-07-01');
   for (const [index, message] of body.messages.entries()) {
+    if (message?.role === 'system' && systemMessages) {
+      if (typeof message.content === 'string') continue;
+      if (!Array.isArray(message.content) || message.content.some((block) => block?.type !== 'text' || typeof block.text !== 'string')) {
+        return `messages.${index}.content: a system message holds text blocks only`;
+      }
+      continue;
+    }
     if (message?.role !== 'user' && message?.role !== 'assistant') {
       return `messages.${index}.role: Input should be 'user' or 'assistant'`;
     }
@@ -164,6 +173,12 @@ export function validateRequest(headers, body) {
     }
   }
   return null;
+}
+
+/** The beta names of the `anthropic-beta` header (comma-separated, possibly repeated). */
+function betas(headers) {
+  const value = headers['anthropic-beta'];
+  return (Array.isArray(value) ? value.join(',') : String(value ?? '')).split(',').map((name) => name.trim()).filter(Boolean);
 }
 
 /** An assistant turn whose tool call followed thinking must start with that thinking, signature intact. */

@@ -28,7 +28,10 @@ included and never touched), runs the project's checks, and commits there. The o
 for approval (in VS Code, or merge the branch yourself).
 
 Options:
-  --backend orchard       the executor (only "orchard" for now: Orchard's agent loop)
+  --backend orchard       the executor: Orchard's agent loop (the default), or
+  --backend claude-code   Claude Code (\`claude -p\`, fenced to the worktree; commands other than the
+                          project's are refused, never asked), signed in or with the key below
+  --claude PATH           the claude program for --backend claude-code (default: claude on PATH)
   --model NAME            the model (default ${DEFAULT_MODEL})
   --allow-commands        run commands the policy would ask about (the deny list still applies)
   --ask-in-log            instead, ask in the operation's log and wait for
@@ -42,12 +45,13 @@ Options:
   --format text|json      events as lines of text, or as JSON lines
   --cwd DIR               the repository (default: the current folder)
 
-Environment: ANTHROPIC_API_KEY (required), ANTHROPIC_BASE_URL (optional).
+Environment: ANTHROPIC_API_KEY (required for the orchard backend), ANTHROPIC_BASE_URL (optional).
 Exit codes: 0 waiting for approval, 1 failed or stopped, 2 wrong command line.
 `;
 
 const OPTIONS = {
   backend: { type: 'string' },
+  claude: { type: 'string' },
   model: { type: 'string' },
   'allow-commands': { type: 'boolean' },
   'ask-in-log': { type: 'boolean' },
@@ -61,6 +65,13 @@ const OPTIONS = {
   cwd: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
+
+/** What Claude Code gets of our environment's key and endpoint (other secrets are kept from it). */
+function claudeCodeKeys(env: NodeJS.ProcessEnv): Record<string, string> {
+  const keys: Record<string, string> = {};
+  for (const name of ['ANTHROPIC_API_KEY', 'ANTHROPIC_AUTH_TOKEN', 'ANTHROPIC_BASE_URL'] as const) if (env[name]) keys[name] = env[name]!;
+  return keys;
+}
 
 function withoutId({ operationId: _, ...rest }: ResumeBuildInput): Omit<ResumeBuildInput, 'operationId'> {
   return rest;
@@ -83,7 +94,8 @@ export const buildCommand: CliCommand = {
     const format = values.format ?? 'text';
     if (format !== 'text' && format !== 'json') throw new UsageError(`--format must be text or json, not "${format}"`, 'orchard build --help');
     const backend = values.backend ?? 'orchard';
-    if (backend !== 'orchard') throw new UsageError(`--backend ${backend} is not available yet; use orchard`, 'orchard build --help');
+    if (backend !== 'orchard' && backend !== 'claude-code') throw new UsageError(`--backend must be orchard or claude-code, not "${backend}"`, 'orchard build --help');
+    if (values.claude !== undefined && backend !== 'claude-code') throw new UsageError('--claude goes with --backend claude-code', 'orchard build --help');
     const budget = values.budget === undefined ? 2_000_000 : Number(values.budget);
     if (!Number.isSafeInteger(budget) || budget <= 0) throw new UsageError(`--budget must be a positive number of tokens, not "${values.budget}"`, 'orchard build --help');
     const minutes = values['max-minutes'] === undefined ? 60 : Number(values['max-minutes']);
@@ -94,11 +106,13 @@ export const buildCommand: CliCommand = {
     if (givenId !== undefined && !isValidOperationId(givenId)) throw new UsageError(`--operation-id "${givenId}" is not an operation id (op-<time>-<hex>)`, 'orchard build --help');
     if (values['ask-in-log'] && values['allow-commands']) throw new UsageError('give --allow-commands or --ask-in-log, not both', 'orchard build --help');
     const apiKey = process.env.ANTHROPIC_API_KEY ?? process.env.ANTHROPIC_AUTH_TOKEN;
-    if (!apiKey) throw new UsageError('set ANTHROPIC_API_KEY to the key the executor uses', 'orchard build --help');
+    if (!apiKey && backend === 'orchard') throw new UsageError('set ANTHROPIC_API_KEY to the key the executor uses', 'orchard build --help');
+    const baseUrl = process.env.ANTHROPIC_BASE_URL;
 
     const repoRoot = fs.realpathSync(path.resolve(io.cwd, values.cwd ?? '.'));
     const stateDir = values['state-dir'] ? path.resolve(io.cwd, values['state-dir']) : defaultStateDir(repoRoot);
-    const model = values.model ?? DEFAULT_MODEL;
+    // Claude Code picks its own model unless one is named.
+    const model = values.model ?? (backend === 'orchard' ? DEFAULT_MODEL : '');
     const allowCommands = values['allow-commands'] === true;
     const print = (event: OperationEvent) => io.out(format === 'json' ? `${JSON.stringify(event)}\n` : formatEvent(event));
     const controller = new AbortController();
@@ -110,9 +124,11 @@ export const buildCommand: CliCommand = {
         operationId: resume ?? '',
         repoRoot,
         stateDir,
-        provider: createProvider({ kind: 'anthropic', apiKey, ...(process.env.ANTHROPIC_BASE_URL ? { baseUrl: process.env.ANTHROPIC_BASE_URL } : {}), model }),
+        executor:
+          backend === 'orchard'
+            ? { backend, provider: createProvider({ kind: 'anthropic', apiKey: apiKey!, ...(baseUrl ? { baseUrl } : {}), model }) }
+            : { backend, executable: values.claude ?? 'claude', env: claudeCodeKeys(process.env) },
         model,
-        backend: 'orchard',
         budgetTokens: budget,
         wallTimeMs: minutes * 60_000,
         ask: values['ask-in-log']

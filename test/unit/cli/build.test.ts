@@ -29,11 +29,11 @@ afterAll(async () => {
   removeTempDirs();
 });
 
-function orchard(cwd: string, args: string[], killAfterMs?: number): Promise<{ code: number | null; out: string; err: string }> {
+function orchard(cwd: string, args: string[], killAfterMs?: number, env: Record<string, string> = { ANTHROPIC_API_KEY: 'sk-ant-cli-test-key-000' }): Promise<{ code: number | null; out: string; err: string }> {
   return new Promise((resolve) => {
     const child = spawn(process.execPath, [cli, ...args], {
       cwd,
-      env: { ...process.env, ANTHROPIC_API_KEY: 'sk-ant-cli-test-key-000', ANTHROPIC_BASE_URL: fake.url },
+      env: { ...process.env, ANTHROPIC_BASE_URL: fake.url, ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let out = '';
@@ -171,7 +171,7 @@ describe('orchard build', () => {
     expect(git(repo, ['for-each-ref', 'refs/heads/orchard']).trim()).toBe('');
     expect(fs.existsSync(path.join(state, 'worktrees')) ? fs.readdirSync(path.join(state, 'worktrees')).filter((n) => !n.startsWith('.')) : []).toEqual([]);
     expect((await orchard(repo, ['build'])).code).toBe(2);
-    expect((await orchard(repo, ['build', 'a', '--backend', 'nope'])).err).toMatch(/--backend nope is not available yet/);
+    expect((await orchard(repo, ['build', 'a', '--backend', 'nope'])).err).toMatch(/--backend must be orchard or claude-code, not "nope"/);
   }, 60_000);
 
   it('a runner killed mid-operation, 20 times: each log reads, each operation is lost with its worktree kept', async () => {
@@ -213,7 +213,7 @@ describe('orchard build', () => {
   }, 180_000);
 });
 
-describe('orchard operations answer and discard, --max-parallel, --resume', () => {
+describe('orchard build and operations: questions, discard, slots, resume, Claude Code', () => {
   /** Polls `operations show` until `check` holds for the record; the record. */
   async function waitForRecord(repo: string, state: string, id: string, check: (op: any) => boolean, what: string) {
     for (let i = 0; i < 300; i++) {
@@ -330,4 +330,33 @@ describe('orchard operations answer and discard, --max-parallel, --resume', () =
     expect(again).toMatchObject({ code: 1, err: `orchard: operation ${id} is waiting: only a lost build resumes\n` });
     expect((await orchard(repo, ['build', 'greeting', '--resume', id])).code).toBe(2);
   }, 90_000);
+
+  it('--backend claude-code: the real Claude Code CLI builds in the worktree to the same kind of commit, its events the same', async () => {
+    const native = path.join(repoRoot, 'node_modules', '@anthropic-ai', `claude-code-${process.platform}-${process.arch}`, 'claude');
+    const claude = fs.existsSync(native) ? native : path.join(repoRoot, 'node_modules', '.bin', 'claude');
+    const repo = projectRepo({});
+    const head = git(repo, ['rev-parse', 'HEAD']).trim();
+    const state = fs.realpathSync(tempDir('orchard-state-'));
+    const home = tempDir('orchard-cc-home-');
+    await fetch(`${fake.url}/__fake/reset`, { method: 'POST' });
+    const id = 'op-00000001-dddddddddddddddd';
+    const worktree = path.join(state, 'worktrees', id, 'tree');
+    fake.script(
+      { kind: 'text_tool', text: 'Plan: write greeting.js.', tool: { name: 'Write', input: { file_path: path.join(worktree, 'greeting.js'), content: 'exports.greet = (n) => `Hello, ${n}!`;\n' } } },
+      { kind: 'text', text: 'Wrote greeting.js.' },
+    );
+    const env = { HOME: home, CLAUDE_CONFIG_DIR: path.join(home, '.claude'), ANTHROPIC_AUTH_TOKEN: 'sk-ant-cli-test-key-000', ANTHROPIC_API_KEY: '' };
+    const r = await orchard(repo, ['build', 'greeting', '--backend', 'claude-code', '--claude', claude, '--model', 'claude-sonnet-4-5', '--state-dir', state, '--operation-id', id, '--format', 'json'], undefined, env);
+    expect(r.code, r.err).toBe(0);
+    const events = r.out.trim().split('\n').map((l) => JSON.parse(l));
+    expect(events.find((e) => e.type === 'tool-call')).toMatchObject({ tool: 'write_file' });
+    expect(events.filter((e) => e.type === 'phase-started').map((e) => e.phase)).toEqual(['spec', 'design', 'implement', 'review', 'commit']);
+    expect(git(repo, ['show', 'orchard/greeting-1:greeting.js'])).toBe('exports.greet = (n) => `Hello, ${n}!`;\n');
+    expect(git(repo, ['rev-parse', 'HEAD']).trim()).toBe(head);
+    expect(fs.existsSync(path.join(repo, 'greeting.js'))).toBe(false);
+    const shown = JSON.parse((await orchard(repo, ['operations', 'show', id, '--state-dir', state, '--format', 'json'])).out);
+    expect(shown).toMatchObject({ status: 'waiting', backend: 'claude-code', branch: 'orchard/greeting-1' });
+    expect(fake.requests.every((req) => req.headers.authorization === 'Bearer sk-ant-cli-test-key-000')).toBe(true);
+    expect((await orchard(repo, ['build', 'greeting', '--backend', 'codex'])).err).toMatch(/--backend must be orchard or claude-code/);
+  }, 120_000);
 });

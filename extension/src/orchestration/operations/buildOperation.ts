@@ -16,7 +16,7 @@
  * event in the operation's log, which is the record of what happened.
  *
  * No `vscode`, no process of its own: the runner (the CLI or the extension's
- * runner process) gives it the worktrees, the log and the provider.
+ * runner process) gives it the worktrees, the log and the executor (its backend chosen there).
  */
 import { canBuild, readinessProblems } from '../../core/blueprint/readiness';
 import type { Blueprint } from '../../core/blueprint/blueprint';
@@ -25,7 +25,7 @@ import type { Phase } from '../../core/operations/operation';
 import type { NewOperationEvent } from '../../core/operations/operationEvents';
 import type { CommandAnswer } from '../../agents/executor/commandTool';
 import type { ExecutorInput, ExecutorResult } from '../../agents/executor/executor';
-import type { ModelProvider, Usage } from '../../agents/providers/modelProvider';
+import type { Usage } from '../../agents/providers/modelProvider';
 
 /** The worktree side, as store/worktrees/worktreeManager.ts provides it. */
 export interface BuildWorktrees {
@@ -40,7 +40,6 @@ export interface BuildInput {
   worktrees: BuildWorktrees;
   /** Appends an event to the operation's log (numbered and dated there). */
   emit(event: NewOperationEvent): void;
-  provider: ModelProvider;
   model: string;
   /** A folder for the agent's commands besides the worktree (caches, TMPDIR). */
   tempDir: string;
@@ -53,7 +52,8 @@ export interface BuildInput {
   projectCommands(worktree: string): Promise<string[]>;
   ask(command: string, reason: string): Promise<CommandAnswer>;
   commit(worktree: string, message: string): Promise<{ commit: string | null; files: string[] }>;
-  runExecutor(input: ExecutorInput): Promise<ExecutorResult>;
+  /** The executor backend, its model provider (Orchard's loop) or program (Claude Code) bound by the runner. */
+  runExecutor(input: Omit<ExecutorInput, 'provider'>): Promise<ExecutorResult>;
   budgetTokens: number;
   promptsDir?: string;
   signal: AbortSignal;
@@ -168,7 +168,6 @@ async function buildInWorktree(
   let changed = false;
   let reported: Usage = { inputTokens: 0, outputTokens: 0, cacheReadTokens: 0, cacheWriteTokens: 0 };
   const executor = await input.runExecutor({
-    provider: input.provider,
     model: input.model,
     worktree: worktree.path,
     tempDir: input.tempDir,

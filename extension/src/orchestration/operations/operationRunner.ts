@@ -15,10 +15,11 @@
 import { randomBytes } from 'node:crypto';
 import * as fsp from 'node:fs/promises';
 import * as path from 'node:path';
-import { runExecutor } from '../../agents/executor/executor';
+import { runClaudeCodeExecutor } from '../../agents/executor/claudeCodeExecutor';
+import { runExecutor, type ExecutorInput, type ExecutorResult } from '../../agents/executor/executor';
 import type { CommandAnswer } from '../../agents/executor/commandTool';
 import type { ModelProvider } from '../../agents/providers/modelProvider';
-import { isValidOperationId, newOperation, Operation, operationId, type ExecutorBackend } from '../../core/operations/operation';
+import { isValidOperationId, newOperation, Operation, operationId } from '../../core/operations/operation';
 import { parseOperationEvent, replay, type NewOperationEvent, type OperationEvent } from '../../core/operations/operationEvents';
 import type { Blueprint } from '../../core/blueprint/blueprint';
 import { BlueprintStore } from '../../store/blueprintStore';
@@ -36,9 +37,9 @@ export interface StartBuildInput {
   repoRoot: string;
   slug: string;
   stateDir: string;
-  provider: ModelProvider;
+  /** What runs the agent: Orchard's loop over a model provider, or Claude Code (its program, and what its environment adds: a key, a base URL). */
+  executor: { backend: 'orchard'; provider: ModelProvider } | { backend: 'claude-code'; executable: string; env?: Record<string, string> };
   model: string;
-  backend: ExecutorBackend;
   budgetTokens: number;
   /** The agent's wall-clock budget. */
   wallTimeMs?: number;
@@ -77,7 +78,7 @@ export async function startBuild(input: StartBuildInput): Promise<StartedBuild> 
     input.onStart?.({ operationId: id, baseCommit: base.commit, branchName: base.branchName, uncommitted: base.uncommitted });
     const dir = operationsDir(input.stateDir);
     await fsp.mkdir(dir, { recursive: true });
-    const first = newOperation({ id, kind: 'build', slug: input.slug, backend: input.backend, baseCommit: base.commit, createdAt: new Date().toISOString() });
+    const first = newOperation({ id, kind: 'build', slug: input.slug, backend: input.executor.backend, baseCommit: base.commit, createdAt: new Date().toISOString() });
     // The log (and its lock) before the record: whoever finds the record finds its runner holding the
     // log, and does not take the operation for lost while the runner starts.
     const log = await OperationLogWriter.open<OperationEvent>(operationLogPath(dir, id), parseOperationEvent);
@@ -178,14 +179,13 @@ async function runOperation(input: Omit<StartBuildInput, 'onStart'>, prepared: P
       baseCommit: operation.baseCommit,
       worktrees: prepared.worktrees,
       emit,
-      provider: input.provider,
       model: input.model,
       tempDir,
       setup: (worktree) => setupWorktree(worktree, tempDir, emit, input.signal),
       projectCommands: projectCommandsIn,
       ask: input.ask === 'user' ? askUser : input.ask,
       commit: (worktree, message) => commitWorktree(worktree, message),
-      runExecutor,
+      runExecutor: executorOf(input.executor),
       budgetTokens: input.budgetTokens,
       ...(input.wallTimeMs !== undefined ? { wallTimeMs: input.wallTimeMs } : {}),
       ...(input.promptsDir ? { promptsDir: input.promptsDir } : {}),
@@ -203,6 +203,12 @@ async function runOperation(input: Omit<StartBuildInput, 'onStart'>, prepared: P
     await statusWrites;
     await log.close();
   }
+}
+
+/** The backend bound to what it needs: the same ExecutorInput, the same events, either way. */
+function executorOf(choice: StartBuildInput['executor']): (input: Omit<ExecutorInput, 'provider'>) => Promise<ExecutorResult> {
+  if (choice.backend === 'orchard') return (input) => runExecutor({ ...input, provider: choice.provider });
+  return (input) => runClaudeCodeExecutor({ ...input, executable: choice.executable, ...(choice.env ? { env: choice.env } : {}) });
 }
 
 export const DEFAULT_MAX_PARALLEL = 3;
