@@ -10,7 +10,12 @@
  *     spec, memory, prompt. Target: at most 1.25 times the worktree alone.
  * Then one build whose test command prints 1,000,000 lines through the runner into the log:
  * the runner's peak memory (VmHWM of the `orchard` process, its children excluded; target at
- * most 150 MB) and the log's size.
+ * most 150 MB) and the log's size. Last, a build printing 100,000 lines whose log is followed
+ * with the extension host's own code (the operations bundle's followOperation,
+ * applyEvent and the log document's formatting, as vscode/operations/operationsHost.ts does): the
+ * longest block of that follower's event loop (test/bench/followProbe.ts, a process of its own;
+ * target at most 50 ms). It is the host's code on the same Node, not VS Code's extension host
+ * itself, which has other work of its own.
  *
  * Options: --runs N (default 5), --files N (default 20000).
  */
@@ -52,11 +57,11 @@ function makeRepo(testScript) {
   return repo;
 }
 
-function runOrchard(repo, state, fake, { untilFirstRequest }) {
+function runOrchard(repo, state, fake, { untilFirstRequest, operationId }) {
   return new Promise((resolve, reject) => {
     const before = fake.requests.length;
     const started = Date.now();
-    const child = spawn(process.execPath, [cli, 'build', 'greeting', '--state-dir', state, '--format', 'json'], {
+    const child = spawn(process.execPath, [cli, 'build', 'greeting', '--state-dir', state, '--format', 'json', ...(operationId ? ['--operation-id', operationId] : [])], {
       cwd: repo,
       env: { ...process.env, ANTHROPIC_API_KEY: 'sk-ant-bench-key-000', ANTHROPIC_BASE_URL: fake.url },
       stdio: ['ignore', 'ignore', 'pipe'],
@@ -90,6 +95,8 @@ function runOrchard(repo, state, fake, { untilFirstRequest }) {
 }
 
 await bundleForNode({ entry: path.join(repoRoot, 'extension/src/cli.ts'), outfile: cli, banner: '#!/usr/bin/env node' });
+const followProbe = path.join(repoRoot, 'dist-test', 'follow-probe-bench.cjs');
+await bundleForNode({ entry: path.join(repoRoot, 'test/bench/followProbe.ts'), outfile: followProbe });
 const fake = await startFakeAnthropic();
 try {
   console.log(`bench:build — ${fileCount.toLocaleString('en-US')} files, ${runs} runs each, medians (${os.cpus().length} cores)`);
@@ -131,7 +138,24 @@ try {
   const logs = fs.readdirSync(path.join(state, 'operations')).filter((n) => n.endsWith('.jsonl'));
   const logBytes = logs.reduce((sum, n) => sum + fs.statSync(path.join(state, 'operations', n)).size, 0);
   console.log(`  1,000,000 output lines: runner peak ${result.peakMb.toFixed(0)} MB (target <= 150), ${(result.ms / 1000).toFixed(1)} s, log ${(logBytes / 1024 / 1024).toFixed(1)} MiB, exit ${result.code}`);
-  console.log('  not measured here yet: the extension host\'s longest block while 100,000 lines stream in (needs the VS Code runner)');
+
+  // The window's side of a loud build, in a process of its own: follow the log as the Operations view does, time its longest stall.
+  const followed = makeRepo('node -e "for (let i = 0; i < 1e5; i++) console.log(\'line \' + i + \' of the loud test suite\')"');
+  const followState = path.join(scratch, 'state-followed');
+  const id = 'op-00000001-0000000000000001';
+  fake.script(
+    { kind: 'tool_use', name: 'write_file', input: { path: 'greeting.js', content: 'exports.greet = (n) => n;\n' } },
+    { kind: 'tool_use', name: 'run_command', input: { command: 'npm test --silent' } },
+    { kind: 'text', text: 'Done.' },
+  );
+  const follower = spawn(process.execPath, [followProbe, followState, id], { stdio: ['ignore', 'pipe', 'inherit'] });
+  let probeOut = '';
+  follower.stdout.on('data', (d) => (probeOut += d));
+  const followerDone = new Promise((resolve) => follower.once('close', resolve));
+  await runOrchard(followed, followState, fake, { untilFirstRequest: false, operationId: id });
+  await followerDone;
+  const seen = JSON.parse(probeOut || '{}');
+  console.log(`  100,000 lines followed as the window does: ${seen.events?.toLocaleString('en-US')} events, ${((seen.chars ?? 0) / 1024 / 1024).toFixed(1)} MiB of text, longest block ${seen.longestMs?.toFixed(1)} ms (target <= 50), status ${seen.status}`);
 } finally {
   await fake.close();
   fs.rmSync(scratch, { recursive: true, force: true });
