@@ -14,6 +14,7 @@ import * as path from 'node:path';
 import { createProvider } from '../agents/providers/createProvider';
 import { DEFAULT_MODEL } from '../agents/providers/models';
 import type { OperationEvent } from '../core/operations/operationEvents';
+import { parseCopyPattern } from '../core/operations/copyPatterns';
 import { isValidOperationId } from '../core/operations/operation';
 import { DEFAULT_MAX_PARALLEL, defaultStateDir, resumeBuild, startBuild, type ResumeBuildInput } from '../orchestration/operations/operationRunner';
 import { formatEvent } from '../core/operations/operationText';
@@ -36,6 +37,8 @@ Options:
   --allow-commands        run commands the policy would ask about (the deny list still applies)
   --ask-in-log            instead, ask in the operation's log and wait for
                           \`orchard operations answer <id> <question> once|operation|deny\` (VS Code asks so)
+  --copy PATTERN          copy files git does not hold (e.g. '.env*', 'apps/web/.env.local') into the
+                          new worktree before setup; the folder part is literal; repeatable
   --max-parallel N        builds of this repository that run at once; the rest wait (default 3)
   --operation-id ID       the new operation's id (op-…), for a caller that follows it from the start
   --resume ID             run a lost build again (its runner died), in the worktree it left
@@ -56,6 +59,7 @@ const OPTIONS = {
   'allow-commands': { type: 'boolean' },
   'ask-in-log': { type: 'boolean' },
   'max-parallel': { type: 'string' },
+  copy: { type: 'string', multiple: true },
   'operation-id': { type: 'string' },
   resume: { type: 'string' },
   budget: { type: 'string' },
@@ -104,6 +108,11 @@ export const buildCommand: CliCommand = {
     if (!Number.isSafeInteger(maxParallel) || maxParallel < 1 || maxParallel > 64) throw new UsageError(`--max-parallel must be a whole number from 1 to 64, not "${values['max-parallel']}"`, 'orchard build --help');
     const givenId = values['operation-id'];
     if (givenId !== undefined && !isValidOperationId(givenId)) throw new UsageError(`--operation-id "${givenId}" is not an operation id (op-<time>-<hex>)`, 'orchard build --help');
+    const copyFiles = values.copy ?? [];
+    for (const pattern of copyFiles) {
+      const parsed = parseCopyPattern(pattern);
+      if ('problem' in parsed) throw new UsageError(`--copy: ${parsed.problem}`, 'orchard build --help');
+    }
     if (values['ask-in-log'] && values['allow-commands']) throw new UsageError('give --allow-commands or --ask-in-log, not both', 'orchard build --help');
     const apiKey = process.env.ANTHROPIC_API_KEY ?? process.env.ANTHROPIC_AUTH_TOKEN;
     if (!apiKey && backend === 'orchard') throw new UsageError('set ANTHROPIC_API_KEY to the key the executor uses', 'orchard build --help');
@@ -138,6 +147,7 @@ export const buildCommand: CliCommand = {
               return allowCommands ? 'once' : 'deny';
             },
         maxParallel,
+        copyFiles,
         onEvent: print,
         signal: controller.signal,
       };

@@ -79,14 +79,17 @@ function rootHelp(commands: readonly CliCommand[]): string {
  * node:util parseArgs in strict mode, with its errors (unknown option, missing
  * value) turned into usage errors that point at the command's help.
  */
+/** An option's parsed value: boolean or string, an array of them with `multiple: true`. */
+type OptionValue<O> = O extends { multiple: true } ? (O extends { type: 'boolean' } ? boolean[] : string[]) : O extends { type: 'boolean' } ? boolean : string;
+
 export function parseCommandLine<T extends NonNullable<ParseArgsConfig['options']>>(
   args: string[],
   options: T,
   helpCommand: string,
-): { values: { [K in keyof T]?: T[K]['type'] extends 'boolean' ? boolean : string }; positionals: string[] } {
+): { values: { [K in keyof T]?: OptionValue<T[K]> }; positionals: string[] } {
   try {
     const { values, positionals } = parseArgs({ args, options, allowPositionals: true, strict: true });
-    return { values: values as { [K in keyof T]?: T[K]['type'] extends 'boolean' ? boolean : string }, positionals };
+    return { values: values as { [K in keyof T]?: OptionValue<T[K]> }, positionals };
   } catch (error) {
     const message = error instanceof Error ? error.message.replace(/\. To specify a positional argument.*$/s, '') : String(error);
     throw new UsageError(message, helpCommand);

@@ -47,6 +47,8 @@ export interface OrchardSettings {
   buildMaxParallel: number;
   /** The tokens one build may use (all its model requests). */
   buildBudgetTokens: number;
+  /** Files git does not hold copied into a build's new worktree (core/operations/copyPatterns.ts). */
+  buildCopyFiles: readonly string[];
   memoryGlobs: readonly string[];
   treeGlobs: readonly string[];
 }
@@ -67,6 +69,7 @@ export const SETTINGS: { readonly [K in keyof OrchardSettings]: SettingInfo<Orch
   budgetTokens: { key: 'orchard.budget.tokens', default: 200_000, effect: 'next-message' },
   buildMaxParallel: { key: 'orchard.build.maxParallel', default: 3, effect: 'next-build' },
   buildBudgetTokens: { key: 'orchard.build.budgetTokens', default: 2_000_000, effect: 'next-build' },
+  buildCopyFiles: { key: 'orchard.build.copyFiles', default: [], effect: 'next-build', restricted: true },
   memoryGlobs: { key: 'orchard.memory.globs', default: DEFAULT_MEMORY_GLOBS, effect: 'at-once' },
   treeGlobs: { key: 'orchard.trees.globs', default: DEFAULT_TREE_GLOBS, effect: 'at-once' },
 };
@@ -95,6 +98,7 @@ export function normalizeSettings(raw: { [K in keyof OrchardSettings]?: unknown 
     budgetTokens: typeof budget === 'number' && Number.isFinite(budget) && budget >= MIN_BUDGET_TOKENS ? Math.floor(budget) : SETTINGS.budgetTokens.default,
     buildMaxParallel: wholeNumber(raw.buildMaxParallel, 1, 64) ?? SETTINGS.buildMaxParallel.default,
     buildBudgetTokens: wholeNumber(raw.buildBudgetTokens, MIN_BUDGET_TOKENS, Number.MAX_SAFE_INTEGER) ?? SETTINGS.buildBudgetTokens.default,
+    buildCopyFiles: globs(raw.buildCopyFiles, []),
     memoryGlobs: globs(raw.memoryGlobs, DEFAULT_MEMORY_GLOBS),
     treeGlobs: globs(raw.treeGlobs, DEFAULT_TREE_GLOBS),
   };

@@ -21,10 +21,17 @@ export interface WorktreeCommit {
   files: string[];
 }
 
-/** Commits every change in `worktree` (new, modified and deleted files) with `message`. */
-export async function commitWorktree(worktree: string, message: string, gitBinary?: string): Promise<WorktreeCommit> {
-  const git = new GitRunner(worktree, gitBinary ?? resolveExecutable('git'));
-  await git.run([...NO_HOOKS, 'add', '--all', '--', '.']);
+export interface CommitOptions {
+  /** Paths never staged (the user's files copied in: `.env.local` and the like), `/`-separated, literal. */
+  exclude?: readonly string[];
+  gitBinary?: string;
+}
+
+/** Commits every change in `worktree` (new, modified and deleted files) with `message`, but the excluded paths. */
+export async function commitWorktree(worktree: string, message: string, options: CommitOptions = {}): Promise<WorktreeCommit> {
+  const git = new GitRunner(worktree, options.gitBinary ?? resolveExecutable('git'));
+  const excluded = (options.exclude ?? []).map((p) => `:(exclude,literal)${p}`);
+  await git.run([...NO_HOOKS, 'add', '--all', '--', '.', ...excluded]);
   const staged = await git.run(['diff', '--cached', '--name-only', '-z']);
   const files = staged.split('\0').filter((f) => f !== '');
   if (files.length === 0) return { commit: null, files };

@@ -237,7 +237,9 @@ describe('orchard build and operations: questions, discard, slots, resume, Claud
       { kind: 'text', text: 'Done.' },
     );
     const id = 'op-00000001-0123456789abcdef';
-    const build = orchard(repo, ['build', 'greeting', '--state-dir', state, '--ask-in-log', '--operation-id', id]);
+    // A file git does not hold, copied in for the agent's checks and never committed.
+    fs.writeFileSync(path.join(repo, '.env.local'), 'TOKEN=local-only\n');
+    const build = orchard(repo, ['build', 'greeting', '--state-dir', state, '--ask-in-log', '--operation-id', id, '--copy', '.env*']);
     const asking = await waitForRecord(repo, state, id, (op) => op.question !== null && op.question !== undefined, 'asked');
     expect(asking.question).toMatchObject({ command: 'touch asked.txt' });
     // Named by the seq of the question's event, so a resumed run never reuses one.
@@ -256,8 +258,12 @@ describe('orchard build and operations: questions, discard, slots, resume, Claud
     expect(log).toContain(`[asks] ${q1}: may it run \`touch asked.txt\`?`);
     expect(log).toContain(`[answer] ${q1}: allowed once`);
     expect(log).toContain(`[answer] ${q2}: denied`);
+    expect(log).toContain('[tool] copy-files [".env*"]');
+    expect(log).toMatch(/\[commit\] [0-9a-f]{12} 2 files changed; not committed \(copied in, orchard\.build\.copyFiles\): \.env\.local/);
 
     const worktree = JSON.parse((await orchard(repo, ['operations', 'show', id, '--state-dir', state, '--format', 'json'])).out).worktree;
+    expect(fs.readFileSync(path.join(worktree, '.env.local'), 'utf8')).toBe('TOKEN=local-only\n');
+    expect((await orchard(repo, ['build', 'greeting', '--copy', 'apps/*/.env'])).err).toContain('--copy: "apps/*/.env": only the file name may hold wildcards');
     const discarded = await orchard(repo, ['operations', 'discard', id, '--state-dir', state]);
     expect(discarded, discarded.err).toMatchObject({ code: 0, out: `${id}: discarded; worktree removed, branch deleted\n` });
     expect(fs.existsSync(worktree)).toBe(false);

@@ -51,7 +51,8 @@ export interface BuildInput {
   /** Finds the project's commands in the new worktree (core/operations/projectCommands.ts over its files). */
   projectCommands(worktree: string): Promise<string[]>;
   ask(command: string, reason: string): Promise<CommandAnswer>;
-  commit(worktree: string, message: string): Promise<{ commit: string | null; files: string[] }>;
+  /** Commits the worktree's changes; `excluded`: paths kept out of the commit (the user's copied files). */
+  commit(worktree: string, message: string): Promise<{ commit: string | null; files: string[]; excluded?: string[] }>;
   /** The executor backend, its model provider (Orchard's loop) or program (Claude Code) bound by the runner. */
   runExecutor(input: Omit<ExecutorInput, 'provider'>): Promise<ExecutorResult>;
   budgetTokens: number;
@@ -205,14 +206,15 @@ async function buildInWorktree(
   phases.enter('review');
   phases.end('skipped');
   phases.enter('commit');
-  let made: { commit: string | null; files: string[] };
+  let made: { commit: string | null; files: string[]; excluded?: string[] };
   try {
     made = await input.commit(worktree.path, commitMessage(input.blueprint, input.slug, input.operationId, executor.summary));
   } catch (error) {
     return end('failed', `The change could not be committed: ${error instanceof Error ? error.message : String(error)}`);
   }
   if (made.commit === null) return end('failed', 'The executor finished without changing any file: there is nothing to approve.');
-  emit({ type: 'commit', commit: made.commit, message: `${made.files.length} file${made.files.length === 1 ? '' : 's'} changed` });
+  const kept = made.excluded?.length ? `; not committed (copied in, orchard.build.copyFiles): ${made.excluded.join(', ')}` : '';
+  emit({ type: 'commit', commit: made.commit, message: `${made.files.length} file${made.files.length === 1 ? '' : 's'} changed${kept}`.slice(0, 16_000) });
   phases.end('done');
   emit({ type: 'status', status: 'waiting' });
   return { status: 'waiting', commit: made.commit, branch: worktree.branch, worktree: worktree.path };

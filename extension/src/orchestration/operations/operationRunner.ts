@@ -29,7 +29,7 @@ import { commitWorktree } from '../../store/worktreeCommit';
 import { WorktreeManager } from '../../store/worktrees/worktreeManager';
 import { runBuild, type BuildOutcome } from './buildOperation';
 import { loadOperation, operationsDir, operationTempDir, readBuildBlueprint, waitForAnswer } from './operationControl';
-import { projectCommandsIn, setupWorktree } from './worktreePreparation';
+import { copyIntoWorktree, filesMatching, projectCommandsIn, setupWorktree } from './worktreePreparation';
 
 export { defaultStateDir } from './operationControl';
 
@@ -51,6 +51,8 @@ export interface StartBuildInput {
   ask: ((command: string, reason: string) => Promise<CommandAnswer>) | 'user';
   /** The operation's id, when the caller chose it (the extension, to follow it from the start). */
   operationId?: string;
+  /** The user's files copied into a new worktree before setup (core/operations/copyPatterns.ts), e.g. `.env*`. */
+  copyFiles?: readonly string[];
   /** Builds of this state folder that run at once; the rest wait, pending, for a slot. Default 3. */
   maxParallel?: number;
   /** Each event as it is logged. */
@@ -181,10 +183,16 @@ async function runOperation(input: Omit<StartBuildInput, 'onStart'>, prepared: P
       emit,
       model: input.model,
       tempDir,
-      setup: (worktree) => setupWorktree(worktree, tempDir, emit, input.signal),
+      setup: async (worktree) => {
+        if (input.copyFiles?.length && !prepared.resume) await copyFiles(input.repoRoot, worktree, input.copyFiles, emit);
+        return setupWorktree(worktree, tempDir, emit, input.signal);
+      },
       projectCommands: projectCommandsIn,
       ask: input.ask === 'user' ? askUser : input.ask,
-      commit: (worktree, message) => commitWorktree(worktree, message),
+      commit: async (worktree, message) => {
+        const exclude = input.copyFiles?.length ? await filesMatching(worktree, input.copyFiles) : [];
+        return { ...(await commitWorktree(worktree, message, { exclude })), excluded: exclude };
+      },
       runExecutor: executorOf(input.executor),
       budgetTokens: input.budgetTokens,
       ...(input.wallTimeMs !== undefined ? { wallTimeMs: input.wallTimeMs } : {}),
@@ -203,6 +211,13 @@ async function runOperation(input: Omit<StartBuildInput, 'onStart'>, prepared: P
     await statusWrites;
     await log.close();
   }
+}
+
+async function copyFiles(repoRoot: string, worktree: string, patterns: readonly string[], emit: (event: NewOperationEvent) => void): Promise<void> {
+  emit({ type: 'tool-call', callId: 'copy', tool: 'copy-files', input: JSON.stringify(patterns).slice(0, 16_000) });
+  const { copied, skipped } = await copyIntoWorktree(repoRoot, worktree, patterns);
+  const lines = [copied.length > 0 ? `copied ${copied.join(', ')}` : 'nothing matched to copy', ...skipped.map((why) => `left out: ${why}`)];
+  emit({ type: 'tool-result', callId: 'copy', ok: skipped.length === 0, output: lines.join('\n').slice(0, 16_000) });
 }
 
 /** The backend bound to what it needs: the same ExecutorInput, the same events, either way. */

@@ -1,10 +1,12 @@
 /**
  * What a new worktree needs before the agent starts: the project's commands
- * (for the command policy and the agent's first message) and the project's
- * own preparation script, run sandboxed with the network it needs.
+ * (for the command policy and the agent's first message), the files the user
+ * asked to copy in (core/operations/copyPatterns.ts), and the project's own
+ * preparation script, run sandboxed with the network it needs.
  */
 import * as fsp from 'node:fs/promises';
 import * as path from 'node:path';
+import { parseCopyPattern } from '../../core/operations/copyPatterns';
 import { chunkText, type NewOperationEvent } from '../../core/operations/operationEvents';
 import { detectProjectCommands } from '../../core/operations/projectCommands';
 import { resolveInside } from '../../platform/confinedPath';
@@ -15,6 +17,73 @@ export async function projectCommandsIn(worktree: string): Promise<string[]> {
   const read = (name: string) => (names.has(name) ? fsp.readFile(path.join(worktree, name), 'utf8').catch(() => undefined) : Promise.resolve(undefined));
   const [packageJson, makefile] = await Promise.all([read('package.json'), read('Makefile')]);
   return detectProjectCommands({ rootNames: names, ...(packageJson !== undefined ? { packageJson } : {}), ...(makefile !== undefined ? { makefile } : {}) });
+}
+
+/** A copied file larger than this is left out (a secrets file is small; a database dump is not what this is for). */
+export const MAX_COPY_BYTES = 1024 * 1024;
+
+/**
+ * Copies the user's files that match `patterns` from the checkout into the
+ * worktree, before setup runs: regular files only (a symlink is not
+ * followed), each read through the checkout's confinement and written
+ * through the worktree's, never over a file the worktree already has (the
+ * commit's version stays). Returns what was copied and what was left out, why.
+ */
+export async function copyIntoWorktree(repoRoot: string, worktree: string, patterns: readonly string[]): Promise<{ copied: string[]; skipped: string[] }> {
+  const copied: string[] = [];
+  const skipped: string[] = [];
+  const seen = new Set<string>();
+  for (const source of patterns) {
+    const pattern = parseCopyPattern(source);
+    if ('problem' in pattern) {
+      skipped.push(pattern.problem);
+      continue;
+    }
+    const from = await resolveInside(repoRoot, pattern.dir || '.').catch(() => undefined);
+    const names = from ? await fsp.readdir(from).catch(() => [] as string[]) : [];
+    for (const name of names.filter(pattern.matches).sort()) {
+      const relative = pattern.dir ? `${pattern.dir}/${name}` : name;
+      if (seen.has(relative)) continue; // matched by an earlier pattern too
+      seen.add(relative);
+      const stat = await fsp.lstat(path.join(from!, name)).catch(() => undefined);
+      if (!stat?.isFile()) {
+        if (stat?.isSymbolicLink()) skipped.push(`${relative}: a symbolic link, not copied`);
+        continue;
+      }
+      if (stat.size > MAX_COPY_BYTES) {
+        skipped.push(`${relative}: larger than 1 MB, not copied`);
+        continue;
+      }
+      try {
+        const target = await resolveInside(worktree, relative);
+        await fsp.mkdir(path.dirname(target), { recursive: true });
+        // wx: a file the commit holds stays as committed.
+        await fsp.writeFile(target, await fsp.readFile(await resolveInside(repoRoot, relative)), { flag: 'wx', mode: stat.mode & 0o777 });
+        copied.push(relative);
+      } catch (error) {
+        skipped.push(`${relative}: ${(error as NodeJS.ErrnoException).code === 'EEXIST' ? 'the commit has it already' : error instanceof Error ? error.message : String(error)}`);
+      }
+    }
+  }
+  return { copied, skipped };
+}
+
+/**
+ * The files of `root` that the copy patterns name: in the worktree, what must
+ * never be committed (the user's copied files, or files of the same names
+ * the agent made: a secrets file is not the agent's to commit).
+ */
+export async function filesMatching(root: string, patterns: readonly string[]): Promise<string[]> {
+  const found = new Set<string>();
+  for (const source of patterns) {
+    const pattern = parseCopyPattern(source);
+    if ('problem' in pattern) continue;
+    const dir = await resolveInside(root, pattern.dir || '.').catch(() => undefined);
+    for (const name of dir ? await fsp.readdir(dir).catch(() => [] as string[]) : []) {
+      if (pattern.matches(name) && (await fsp.lstat(path.join(dir!, name)).catch(() => undefined))?.isFile()) found.add(pattern.dir ? `${pattern.dir}/${name}` : name);
+    }
+  }
+  return [...found].sort();
 }
 
 /** The project's own preparation of a new worktree, committed with it. */

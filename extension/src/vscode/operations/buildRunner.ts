@@ -22,11 +22,14 @@ export interface RunnerRequest {
   operationId: string;
   /** Run the lost operation `operationId` again instead of a new build of `slug`. */
   resume?: boolean;
+  /** Empty: the backend's own default model. */
   model: string;
-  apiKey: string;
-  baseUrl?: string;
+  /** Orchard's loop with the Anthropic key (and endpoint), or Claude Code signed in as the user. */
+  executor: { backend: 'orchard'; apiKey: string; baseUrl?: string } | { backend: 'claude-code'; executable: string };
   budgetTokens: number;
   maxParallel: number;
+  /** orchard.build.copyFiles. */
+  copyFiles: readonly string[];
 }
 
 export interface StartedRunner {
@@ -48,19 +51,22 @@ export function startRunner(request: RunnerRequest): StartedRunner {
   const env: NodeJS.ProcessEnv = {};
   for (const [name, value] of Object.entries(process.env)) if (!DROPPED.test(name)) env[name] = value;
   env.ELECTRON_RUN_AS_NODE = '1';
-  env.ANTHROPIC_API_KEY = request.apiKey;
-  if (request.baseUrl) env.ANTHROPIC_BASE_URL = request.baseUrl;
+  if (request.executor.backend === 'orchard') {
+    env.ANTHROPIC_API_KEY = request.executor.apiKey;
+    if (request.executor.baseUrl) env.ANTHROPIC_BASE_URL = request.executor.baseUrl;
+  }
   const args = [
     request.cliPath,
     'build',
     ...(request.resume ? ['--resume', request.operationId] : [request.slug, '--operation-id', request.operationId]),
     '--ask-in-log',
-    '--model',
-    request.model,
+    ...(request.model ? ['--model', request.model] : []),
+    ...(request.executor.backend === 'claude-code' ? ['--backend', 'claude-code', '--claude', request.executor.executable] : []),
     '--budget',
     String(request.budgetTokens),
     '--max-parallel',
     String(request.maxParallel),
+    ...request.copyFiles.flatMap((pattern) => ['--copy', pattern]),
     '--state-dir',
     request.stateDir,
     '--cwd',

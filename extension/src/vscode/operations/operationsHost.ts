@@ -18,6 +18,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { DEFAULT_MODEL } from '../../agents/providers/models';
+import { parseCopyPattern } from '../../core/operations/copyPatterns';
 import { operationId, type Operation } from '../../core/operations/operation';
 import { applyEvent, type OperationEvent } from '../../core/operations/operationEvents';
 import { chooseProvider, NO_API_KEY } from '../../orchestration/chat/providerChoice';
@@ -26,7 +27,7 @@ import { loadBundle } from '../lazyBundle';
 import { log } from '../log';
 import type { ApiKeyStore } from '../secrets';
 import { readSettings } from '../settings';
-import { startRunner } from './buildRunner';
+import { startRunner, type RunnerRequest } from './buildRunner';
 import { askAboutCommand, confirmBuild, confirmDiscard, reportEnd } from './operationPrompts';
 import { logUri, OperationLogDocuments } from './operationLogDocuments';
 import { operationItem } from './operationItems';
@@ -226,8 +227,15 @@ export class OperationsHost implements vscode.Disposable {
       void vscode.window.showInformationMessage('Open a folder first: Orchard builds in the repository of the first workspace folder.');
       return;
     }
-    const choice = await this.provider(place, featureName);
+    const choice = await this.executor(place, featureName);
     if (!choice) return;
+    const badPattern = readSettings(place.folder.uri)
+      .buildCopyFiles.map(parseCopyPattern)
+      .find((p): p is { problem: string } => 'problem' in p);
+    if (badPattern) {
+      void vscode.window.showErrorMessage(`Orchard cannot build "${featureName}": orchard.build.copyFiles: ${badPattern.problem}.`);
+      return;
+    }
     let base: Awaited<ReturnType<OperationsBundle['buildBase']>>;
     try {
       base = await this.bundle().buildBase(place.repoRoot, place.stateDir);
@@ -237,7 +245,7 @@ export class OperationsHost implements vscode.Disposable {
     }
     if (!(await confirmBuild(featureName, slug, base))) return;
 
-    await this.launch(place, { slug, featureName, operationId: operationId(Date.now(), randomBytes(8).toString('hex')), model: choice.model, apiKey: choice.config.apiKey, baseUrl: choice.config.baseUrl });
+    await this.launch(place, { slug, featureName, operationId: operationId(Date.now(), randomBytes(8).toString('hex')), ...choice });
   }
 
   /** Resume a lost build: a new runner on the same operation, in the worktree its dead runner left. */
@@ -250,12 +258,12 @@ export class OperationsHost implements vscode.Disposable {
     }
     const place = this.requirePlace();
     const featureName = this.blueprints.featureName(op.slug) ?? op.slug;
-    const choice = await this.provider(place, featureName);
+    const choice = await this.executor(place, featureName);
     if (!choice) return;
-    await this.launch(place, { slug: op.slug, featureName, operationId: op.id, resume: true, model: choice.model, apiKey: choice.config.apiKey, baseUrl: choice.config.baseUrl });
+    await this.launch(place, { slug: op.slug, featureName, operationId: op.id, resume: true, ...choice });
   }
 
-  private async launch(place: Place, run: { slug: string; featureName: string; operationId: string; resume?: boolean; model: string; apiKey: string; baseUrl: string | undefined }): Promise<void> {
+  private async launch(place: Place, run: { slug: string; featureName: string; operationId: string; resume?: boolean; model: string; executor: RunnerRequest['executor'] }): Promise<void> {
     const settings = readSettings(place.folder.uri);
     const id = run.operationId;
     const runner = startRunner({
@@ -266,10 +274,10 @@ export class OperationsHost implements vscode.Disposable {
       operationId: id,
       ...(run.resume ? { resume: true } : {}),
       model: run.model,
-      apiKey: run.apiKey,
-      ...(run.baseUrl ? { baseUrl: run.baseUrl } : {}),
+      executor: run.executor,
       budgetTokens: settings.buildBudgetTokens,
       maxParallel: settings.buildMaxParallel,
+      copyFiles: settings.buildCopyFiles,
     });
     log().info(`Build of ${run.slug} ${run.resume ? 'resumed' : 'started'}: operation ${id}, runner pid ${runner.pid ?? '?'}`);
     void vscode.commands.executeCommand('orchard.operations.focus');
@@ -288,22 +296,24 @@ export class OperationsHost implements vscode.Disposable {
     this.changed();
   }
 
-  /** The Anthropic API configuration a build's runner gets, or undefined after telling the user why there is none. */
-  private async provider(place: Place, featureName: string): Promise<{ model: string; config: { apiKey: string; baseUrl?: string } } | undefined> {
+  /**
+   * What runs a build's agent, from the settings: with orchard.provider "claude-cli", Claude Code
+   * signed in as the user (orchard.claudeCli.path); otherwise Orchard's loop over the Anthropic
+   * API with the key from SecretStorage. Undefined after telling the user why there is none.
+   */
+  private async executor(place: Place, featureName: string): Promise<{ model: string; executor: RunnerRequest['executor'] } | undefined> {
     const settings = readSettings(place.folder.uri);
-    if (settings.provider === 'claude-cli') {
-      void vscode.window.showWarningMessage('Orchard builds with its own agent over the Anthropic API; set orchard.provider to "anthropic" and an API key to build (builds through Claude Code are not available in VS Code yet).');
-      return undefined;
-    }
     const choice = chooseProvider(settings, { apiKey: await this.apiKeys.get(), workspaceRoot: place.repoRoot, trusted: vscode.workspace.isTrusted, defaultModel: DEFAULT_MODEL });
-    if (!choice.ok || choice.config.kind !== 'anthropic') {
-      const error = choice.ok ? 'Builds need the Anthropic API.' : choice.error;
-      const action = error === NO_API_KEY ? 'Set API Key' : undefined;
-      const picked = await vscode.window.showErrorMessage(`Orchard cannot build "${featureName}": ${error}`, ...(action ? [action] : []));
+    if (!choice.ok) {
+      const action = choice.error === NO_API_KEY ? 'Set API Key' : undefined;
+      const picked = await vscode.window.showErrorMessage(`Orchard cannot build "${featureName}": ${choice.error}`, ...(action ? [action] : []));
       if (picked === 'Set API Key') void vscode.commands.executeCommand(CommandId.setApiKey);
       return undefined;
     }
-    return { model: choice.model, config: choice.config };
+    if (choice.config.kind === 'claude-cli') {
+      return { model: choice.config.model ?? '', executor: { backend: 'claude-code', executable: choice.config.executable } };
+    }
+    return { model: choice.model, executor: { backend: 'orchard', apiKey: choice.config.apiKey, ...(choice.config.baseUrl ? { baseUrl: choice.config.baseUrl } : {}) } };
   }
 
   async showLog(id: unknown): Promise<void> {
