@@ -25,7 +25,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
-import { budgetExceededMessage, budgetTokensUsed } from '../loop/agentLoop';
+import { BUILD_BUDGET, budgetExceededMessage, budgetTokensUsed } from '../loop/agentLoop';
 import { ExecutableNotFoundError, resolveExecutable } from '../../platform/executables';
 import { killTree } from '../../platform/processTree';
 import { availableSandbox, commandEnvironment } from '../../platform/sandboxedCommand';
@@ -206,7 +206,7 @@ export async function runClaudeCodeExecutor(input: ClaudeCodeExecutorInput): Pro
     onUsage: (total) => {
       input.onUsage?.(total);
       const used = budgetTokensUsed(total);
-      if (used > input.budgetTokens) kill({ kind: 'failed', message: budgetExceededMessage(used, input.budgetTokens) });
+      if (used > input.budgetTokens) kill({ kind: 'failed', message: budgetExceededMessage(used, input.budgetTokens, BUILD_BUDGET) });
     },
   });
   try {

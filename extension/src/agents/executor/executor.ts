@@ -7,7 +7,7 @@
  */
 import { chunkText, MAX_EVENT_TEXT, type NewOperationEvent } from '../../core/operations/operationEvents';
 import { DEFAULT_MEMORY_LIMITS, readProjectMemory, renderProjectMemory } from '../loop/projectMemoryPrompt';
-import { runAgentLoop, type AgentEvent, type AgentLoopResult } from '../loop/agentLoop';
+import { BUILD_BUDGET, runAgentLoop, type AgentEvent, type AgentLoopResult } from '../loop/agentLoop';
 import { loadRolePrompt } from '../loop/rolePrompts';
 import type { ModelProvider, SystemBlock, Usage } from '../providers/modelProvider';
 import { commandTool, type CommandAnswer } from './commandTool';
@@ -138,6 +138,7 @@ export async function runExecutor(input: ExecutorInput): Promise<ExecutorResult>
     trusted: input.trusted,
     maxIterations: input.maxIterations ?? EXECUTOR_MAX_ITERATIONS,
     budgetTokens: input.budgetTokens,
+    budget: BUILD_BUDGET,
     maxTokens: EXECUTOR_MAX_TOKENS,
     signal: input.signal,
     onEvent,

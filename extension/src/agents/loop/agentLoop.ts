@@ -41,6 +41,8 @@ export interface AgentLoopOptions {
   maxIterations: number;
   /** Tokens (input, cached input and output of every request) at most; Infinity for no limit. */
   budgetTokens: number;
+  /** Whose budget, for the message when it runs out; default an Architect turn's (orchard.budget.tokens). */
+  budget?: BudgetName;
   /** `max_tokens` of each request. */
   maxTokens: number;
   signal: AbortSignal;
@@ -66,9 +68,19 @@ export function budgetTokensUsed(usage: Usage): number {
   return usage.inputTokens + usage.cacheReadTokens + usage.cacheWriteTokens + usage.outputTokens;
 }
 
-export function budgetExceededMessage(used: number, budget: number): string {
+export interface BudgetName {
+  /** e.g. "this turn", "this build". */
+  scope: string;
+  /** Where the user sets it, e.g. "orchard.budget.tokens". */
+  setting: string;
+}
+
+export const TURN_BUDGET: BudgetName = { scope: 'this turn', setting: 'orchard.budget.tokens' };
+export const BUILD_BUDGET: BudgetName = { scope: 'this build', setting: 'orchard.build.budgetTokens, or orchard build --budget' };
+
+export function budgetExceededMessage(used: number, budget: number, name: BudgetName = TURN_BUDGET): string {
   const n = (v: number) => v.toLocaleString('en-US');
-  return `Stopped: this turn used ${n(used)} tokens, over the budget of ${n(budget)} (orchard.budget.tokens).`;
+  return `Stopped: ${name.scope} used ${n(used)} tokens, over the budget of ${n(budget)} (${name.setting}).`;
 }
 
 function untrustedNotice(withheld: AgentTool<any>[]): SystemBlock {
@@ -120,7 +132,7 @@ export async function runAgentLoop(opts: AgentLoopOptions): Promise<AgentLoopRes
   for (let iteration = 0; ; iteration++) {
     if (signal.aborted) return end('stopped');
     const used = budgetTokensUsed(usage);
-    if (used > opts.budgetTokens) return end('failed', '', { message: budgetExceededMessage(used, opts.budgetTokens), retryable: false });
+    if (used > opts.budgetTokens) return end('failed', '', { message: budgetExceededMessage(used, opts.budgetTokens, opts.budget), retryable: false });
     if (iteration >= opts.maxIterations) {
       return end('failed', '', {
         message: `Stopped: the model made ${opts.maxIterations} requests in this turn without finishing (the limit per turn).`,

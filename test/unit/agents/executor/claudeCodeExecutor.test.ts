@@ -230,7 +230,7 @@ describe('runClaudeCodeExecutor (the real Claude Code CLI against the fake model
     fake.script({ kind: 'tool_use', name: 'Write', input: { file_path: path.join(worktree, 'a.txt'), content: 'a\n' } }, { kind: 'text', text: 'never reached' });
     const over = await runClaudeCodeExecutor(input({ budgetTokens: 100 }));
     expect(over.outcome).toBe('failed');
-    expect(over.error?.message).toMatch(/over the budget of 100 \(orchard\.budget\.tokens\)/);
+    expect(over.error?.message).toMatch(/^Stopped: this build used [0-9,]+ tokens, over the budget of 100 \(orchard\.build\.budgetTokens, or orchard build --budget\)\.$/);
     expect(texts()).not.toContain('never reached');
     // The fake still holds its last step: the CLI was stopped before asking for it.
     expect(fake.pending()).toBe(1);
