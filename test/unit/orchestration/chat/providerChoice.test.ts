@@ -41,16 +41,21 @@ describe('chooseProvider', () => {
   });
 
   it('falls back to the declared defaults for mistyped settings', () => {
-    expect(normalizeSettings({ provider: 'gpt', model: 3, budgetTokens: -5 })).toEqual({
+    expect(normalizeSettings({ provider: 'gpt', model: 3, budgetTokens: -5, buildMaxParallel: 0, buildBudgetTokens: '1e6', buildCopyFiles: '.env' })).toEqual({
       provider: 'anthropic',
       model: '',
       anthropicBaseUrl: '',
       claudeCliPath: '',
       budgetTokens: 200_000,
+      buildMaxParallel: 3,
+      buildBudgetTokens: 2_000_000,
+      buildCopyFiles: [],
       memoryGlobs: DEFAULT_MEMORY_GLOBS,
       treeGlobs: DEFAULT_TREE_GLOBS,
     });
     expect(normalizeSettings({ memoryGlobs: 'CLAUDE.md', treeGlobs: ['flows/*.yaml', 4, ' '] })).toMatchObject({ memoryGlobs: DEFAULT_MEMORY_GLOBS, treeGlobs: ['flows/*.yaml'] });
     expect(normalizeSettings({ budgetTokens: 50_000.7 }).budgetTokens).toBe(50_000);
+    expect(normalizeSettings({ buildMaxParallel: 65 }).buildMaxParallel).toBe(3);
+    expect(normalizeSettings({ buildMaxParallel: 2.9, buildCopyFiles: ['.env.local', 7] })).toMatchObject({ buildMaxParallel: 2, buildCopyFiles: ['.env.local'] });
   });
 });
