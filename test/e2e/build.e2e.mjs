@@ -161,10 +161,19 @@ describe('Build in VS Code', { timeout: 12 * 60_000 }, () => {
 
   uiTest('Discard removes the worktree and the branch, and only them', 'build-c-discard', async () => {
     const row = page.locator('.part.sidebar .monaco-list-row', { hasText: 'Greeting' }).first();
-    await row.click({ button: 'right' });
-    await page.locator('.context-view .action-label', { hasText: 'Discard Build' }).click();
     const dialog = page.locator('.monaco-dialog-box');
-    await dialog.waitFor({ timeout: 20_000 });
+    // A click on a context-menu item can land while the menu still settles; the item under the
+    // pointer has the focus, so Enter runs it. Again if the menu went away without the dialog.
+    for (let attempt = 1; !(await dialog.isVisible()); attempt++) {
+      await row.click({ button: 'right' });
+      const item = page.locator('.context-view .action-label', { hasText: 'Discard Build' });
+      await item.waitFor({ timeout: 10_000 });
+      await item.hover();
+      await page.keyboard.press('Enter');
+      if (await dialog.waitFor({ timeout: 5_000 }).then(() => true, () => false)) break;
+      if (attempt >= 3) throw new Error('Discard Build did not ask for confirmation');
+      await page.keyboard.press('Escape');
+    }
     assert.match(await dialog.innerText(), /orchard\/greeting-2 are deleted/);
     await dialog.getByRole('button', { name: 'Discard', exact: true }).click();
     await operationRow('discarded').waitFor({ timeout: 30_000 });
