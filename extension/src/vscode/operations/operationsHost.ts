@@ -17,16 +17,15 @@ import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { DEFAULT_MODEL } from '../../agents/providers/models';
 import { parseCopyPattern } from '../../core/operations/copyPatterns';
 import { operationId, type Operation } from '../../core/operations/operation';
 import { applyEvent, type OperationEvent } from '../../core/operations/operationEvents';
-import { chooseProvider, NO_API_KEY } from '../../orchestration/chat/providerChoice';
 import { CommandId } from '../commands/commandIds';
 import { loadBundle } from '../lazyBundle';
 import { log } from '../log';
 import type { ApiKeyStore } from '../secrets';
 import { readSettings } from '../settings';
+import { buildExecutor } from './buildExecutor';
 import { startRunner, type RunnerRequest } from './buildRunner';
 import { askAboutCommand, confirmBuild, confirmDiscard, reportEnd } from './operationPrompts';
 import { logUri, OperationLogDocuments } from './operationLogDocuments';
@@ -41,6 +40,7 @@ interface Place {
 }
 
 const ACTIVE: ReadonlySet<Operation['status']> = new Set(['pending', 'running']);
+const MAX_SHOWN = 50;
 
 export class OperationsHost implements vscode.Disposable {
   private readonly _onDidChange = new vscode.EventEmitter<void>();
@@ -104,7 +104,8 @@ export class OperationsHost implements vscode.Disposable {
 
   async children(): Promise<string[]> {
     await Promise.all([this.refresh(), this.blueprints.ready().catch(() => undefined)]);
-    return [...this.operations.keys()].sort().reverse();
+    // Newest first; the oldest beyond the view's length stay in `orchard operations list`.
+    return [...this.operations.keys()].sort().reverse().slice(0, MAX_SHOWN);
   }
 
   treeItem(id: string): vscode.TreeItem {
@@ -175,8 +176,10 @@ export class OperationsHost implements vscode.Disposable {
       void this.bundle()
         .loadOperation(place.stateDir, id)
         .then((op) => {
+          const before = this.operations.get(id);
           this.operations.set(id, op);
           this.changed();
+          if (op.status === 'lost' && before?.status !== 'lost') reportEnd(op, this.blueprints.featureName(op.slug) ?? op.slug, { showLog: () => void this.showLog(id), resume: () => void this.resume(id) });
           if (!ACTIVE.has(op.status)) controller.abort();
         })
         .catch(() => undefined);
@@ -227,7 +230,7 @@ export class OperationsHost implements vscode.Disposable {
       void vscode.window.showInformationMessage('Open a folder first: Orchard builds in the repository of the first workspace folder.');
       return;
     }
-    const choice = await this.executor(place, featureName);
+    const choice = await buildExecutor(place.folder.uri, place.repoRoot, this.apiKeys, featureName);
     if (!choice) return;
     const badPattern = readSettings(place.folder.uri)
       .buildCopyFiles.map(parseCopyPattern)
@@ -258,7 +261,7 @@ export class OperationsHost implements vscode.Disposable {
     }
     const place = this.requirePlace();
     const featureName = this.blueprints.featureName(op.slug) ?? op.slug;
-    const choice = await this.executor(place, featureName);
+    const choice = await buildExecutor(place.folder.uri, place.repoRoot, this.apiKeys, featureName);
     if (!choice) return;
     await this.launch(place, { slug: op.slug, featureName, operationId: op.id, resume: true, ...choice });
   }
@@ -294,26 +297,6 @@ export class OperationsHost implements vscode.Disposable {
     await this.reload(id);
     await this.refresh();
     this.changed();
-  }
-
-  /**
-   * What runs a build's agent, from the settings: with orchard.provider "claude-cli", Claude Code
-   * signed in as the user (orchard.claudeCli.path); otherwise Orchard's loop over the Anthropic
-   * API with the key from SecretStorage. Undefined after telling the user why there is none.
-   */
-  private async executor(place: Place, featureName: string): Promise<{ model: string; executor: RunnerRequest['executor'] } | undefined> {
-    const settings = readSettings(place.folder.uri);
-    const choice = chooseProvider(settings, { apiKey: await this.apiKeys.get(), workspaceRoot: place.repoRoot, trusted: vscode.workspace.isTrusted, defaultModel: DEFAULT_MODEL });
-    if (!choice.ok) {
-      const action = choice.error === NO_API_KEY ? 'Set API Key' : undefined;
-      const picked = await vscode.window.showErrorMessage(`Orchard cannot build "${featureName}": ${choice.error}`, ...(action ? [action] : []));
-      if (picked === 'Set API Key') void vscode.commands.executeCommand(CommandId.setApiKey);
-      return undefined;
-    }
-    if (choice.config.kind === 'claude-cli') {
-      return { model: choice.config.model ?? '', executor: { backend: 'claude-code', executable: choice.config.executable } };
-    }
-    return { model: choice.model, executor: { backend: 'orchard', apiKey: choice.config.apiKey, ...(choice.config.baseUrl ? { baseUrl: choice.config.baseUrl } : {}) } };
   }
 
   async showLog(id: unknown): Promise<void> {
