@@ -99,7 +99,7 @@ describe('orchard build', () => {
     const log = await orchard(repo, ['operations', 'log', id, '--state-dir', state]);
     expect(log.out).toContain('[phase] implement');
     expect(log.out).toContain('[tool] write_file {"path":"greeting.js"');
-    expect(log.out).toContain('[tool] refused: The input was rejected:');
+    expect(log.out).toContain("[tool] refused: Not run: it was not allowed (touch extra.txt is not one of the project's commands).");
     expect(log.out).toMatch(/\[commit\] [0-9a-f]{12} 1 file changed/);
     expect(log.out.trimEnd().endsWith('[status] waiting')).toBe(true);
   }, 90_000);

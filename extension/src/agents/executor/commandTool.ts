@@ -13,7 +13,7 @@ import '../../core/zodLocale';
 import { decideCommand } from '../../core/operations/commandPolicy';
 import { chunkText, type NewOperationEvent } from '../../core/operations/operationEvents';
 import { runSandboxed } from '../../platform/sandboxedCommand';
-import { ToolInputError, type AgentTool } from '../loop/tools';
+import { ToolResultError, type AgentTool } from '../loop/tools';
 
 export type CommandAnswer = 'once' | 'operation' | 'deny';
 
@@ -45,6 +45,8 @@ class HeadAndTail {
   constructor(private readonly max: number) {}
 
   add(text: string): void {
+    // Padding at line ends (a tool's padded tables) is no use to the model and would fill its view.
+    text = text.replace(/[ \t]+(?=\r?\n)/g, '');
     const half = this.max / 2;
     if (this.head.length < half) {
       const take = text.slice(0, half - this.head.length);
@@ -79,10 +81,11 @@ export function commandTool(options: CommandToolOptions): AgentTool<{ command: s
     activity: 'Running a command…',
     async run({ command, timeoutSeconds = DEFAULT_COMMAND_TIMEOUT_S }, ctx) {
       const decision = decideCommand({ command, projectCommands: options.projectCommands, allowedForOperation: allowed });
-      if (decision.kind === 'deny') throw new ToolInputError([`Not run: ${decision.reason}.`]);
+      if (decision.kind === 'deny') throw new ToolResultError(`Not run: ${decision.reason}. Do without it.`);
       if (decision.kind === 'ask') {
         const answer = await options.ask(command, decision.reason);
-        if (answer === 'deny') throw new ToolInputError([`Not run: the user did not allow it (${decision.reason}). Find another way, or explain why it is needed.`]);
+        // Headless, nobody was asked: the words do not say a person refused.
+        if (answer === 'deny') throw new ToolResultError(`Not run: it was not allowed (${decision.reason}). Use the project's commands, find another way, or explain in your summary why it is needed.`);
         if (answer === 'operation') allowed.push(command.trim());
       }
       const callId = options.newCallId();
@@ -111,7 +114,10 @@ export function commandTool(options: CommandToolOptions): AgentTool<{ command: s
             ? 'exited with 0'
             : `failed (exit ${result.exitCode ?? result.signal})`;
       const text = output.toString();
-      return `The command ${status}.${text === '' ? ' It printed nothing.' : `\n${text}`}`;
+      const said = `The command ${status}.${text === '' ? ' It printed nothing.' : `\n${text}`}`;
+      // A failure is an error result: the model and the log both see that the check did not pass.
+      if (result.exitCode !== 0) throw new ToolResultError(said);
+      return said;
     },
   };
 }

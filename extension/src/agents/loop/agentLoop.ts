@@ -10,9 +10,9 @@
  */
 import { addUsage, ProviderError, ZERO_USAGE, type ContentBlock, type ModelMessage, type ModelProvider, type SystemBlock, type Usage } from '../providers/modelProvider';
 import { usageBeforeStop } from '../providers/stoppedReply';
-import { checkToolInput, toolAllowed, toolSpec, ToolInputError, TurnFailedError, type AgentTool } from './tools';
+import { checkToolInput, toolAllowed, toolSpec, ToolInputError, ToolResultError, TurnFailedError, type AgentTool } from './tools';
 
-export { toolSpec, ToolInputError, TurnFailedError, type AgentTool, type ToolContext, type ToolEffect } from './tools';
+export { toolSpec, ToolInputError, ToolResultError, TurnFailedError, type AgentTool, type ToolContext, type ToolEffect } from './tools';
 
 export type AgentEvent =
   /** A piece of assistant text as it streams. */
@@ -251,6 +251,7 @@ async function runToolCall(
     return { content: await tool.run(checked.value, { signal, trusted }), isError: false };
   } catch (error) {
     if (error instanceof ToolInputError) return reject(error.problems);
+    if (error instanceof ToolResultError) return { content: error.message, isError: true };
     if (error instanceof TurnFailedError) return { content: error.message, isError: true, failure: error };
     return { content: `Error: ${error instanceof Error ? error.message : String(error)}`, isError: true };
   }

@@ -50,6 +50,18 @@ export class ToolInputError extends Error {
   }
 }
 
+/**
+ * A tool that ran and whose result is an error (a command refused by the policy, or one that
+ * failed): goes to the model as an is_error result with this text as is. Not a rejected input:
+ * it is not retried as one, nor counted against the tool's retries.
+ */
+export class ToolResultError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ToolResultError';
+  }
+}
+
 /** Ends the whole turn from inside a tool, with a message the user reads. */
 export class TurnFailedError extends Error {
   constructor(

@@ -63,7 +63,7 @@ export function formatOperation(op: Operation): string {
     `operation  ${op.id}`,
     `kind       ${op.kind} (${op.backend})`,
     `blueprint  ${op.slug}`,
-    `status     ${op.status}${op.reason ? `: ${op.reason}` : ''}`,
+    `status     ${op.status}${op.discarded ? ' (discarded)' : ''}${op.reason ? `: ${op.reason}` : ''}`,
     `phase      ${op.phase ?? '—'}`,
     `base       ${op.baseCommit}`,
     `branch     ${op.branch ?? '—'}`,

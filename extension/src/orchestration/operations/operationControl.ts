@@ -132,6 +132,8 @@ export interface CancelOptions {
   /** Given, a waiting or lost build's blueprint goes back to draft (a runner does that itself when it stops). */
   repoRoot?: string;
   waitMs?: number;
+  /** Recorded as the reason when no runner stops it (default: cancelled, worktree kept). */
+  reason?: string;
 }
 
 /**
@@ -155,7 +157,7 @@ export async function cancelOperation(stateDir: string, id: string, options: Can
     }
     throw new Error(`operation ${id}: its runner (pid ${runner}) did not stop within ${waitMs / 1000} s`);
   }
-  await appendToIdleLog(stateDir, id, [{ type: 'status', status: 'cancelled', reason: 'Cancelled by the user; the worktree is kept.' }]);
+  await appendToIdleLog(stateDir, id, [{ type: 'status', status: 'cancelled', reason: options.reason ?? 'Cancelled by the user; the worktree is kept.' }]);
   if (options.repoRoot) await blueprintBackToDraft(options.repoRoot, operation.slug, id, 'build cancelled');
   return 'recorded';
 }
@@ -177,7 +179,7 @@ export interface DiscardResult {
 export async function discardOperation(stateDir: string, repoRoot: string, id: string): Promise<DiscardResult> {
   let operation = await loadOperation(stateDir, id);
   if (operation.status === 'running' || operation.status === 'pending' || operation.status === 'waiting' || operation.status === 'lost') {
-    await cancelOperation(stateDir, id, { repoRoot });
+    await cancelOperation(stateDir, id, { repoRoot, reason: 'Discarded by the user: its worktree and branch are removed.' });
     operation = await loadOperation(stateDir, id);
   }
   const warnings: string[] = [];

@@ -8,7 +8,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { commandTool, MODEL_OUTPUT_CHARS, type CommandAnswer } from '../../../../extension/src/agents/executor/commandTool';
-import { ToolInputError } from '../../../../extension/src/agents/loop/tools';
+import { ToolResultError } from '../../../../extension/src/agents/loop/tools';
 import type { NewOperationEvent } from '../../../../extension/src/core/operations/operationEvents';
 
 let base: string;
@@ -62,8 +62,10 @@ describe('run_command', () => {
 
   it('asks about an unknown command; a denial goes back to the model, nothing runs', async () => {
     const t = tool();
-    await expect(t.run({ command: 'touch made-by-agent' }, ctx())).rejects.toThrow(ToolInputError);
-    expect(asked).toEqual([['touch made-by-agent', "touch made-by-agent is not one of the project's commands"]]);
+    // A refusal, not a rejected input; and nobody is said to have refused (headless, nobody was asked).
+    await expect(t.run({ command: 'touch made-by-agent' }, ctx())).rejects.toThrow(ToolResultError);
+    await expect(t.run({ command: 'touch made-by-agent' }, ctx())).rejects.toThrow(/^Not run: it was not allowed \(touch made-by-agent is not one of the project's commands\)/);
+    expect(asked[0]).toEqual(['touch made-by-agent', "touch made-by-agent is not one of the project's commands"]);
     expect(fs.existsSync(path.join(base, 'tree', 'made-by-agent'))).toBe(false);
   });
 
@@ -83,8 +85,9 @@ describe('run_command', () => {
   it('reports a failure and a timeout, and gives the model the start and end of a long output', async () => {
     answer = 'once';
     const t = tool();
-    expect(await t.run({ command: 'ls missing-file' }, ctx())).toMatch(/^The command failed \(exit 2\)\./);
-    expect(await t.run({ command: 'sleep 20', timeoutSeconds: 1 }, ctx())).toBe('The command timed out after 1 s and was stopped. It printed nothing.');
+    // A failed check is an error result the model (and the log) sees as one; padding at line ends is dropped.
+    await expect(t.run({ command: "printf 'x   \\ny\\n'; ls missing-file" }, ctx())).rejects.toThrow(/^The command failed \(exit 2\)\.\nx\ny\n/);
+    await expect(t.run({ command: 'sleep 20', timeoutSeconds: 1 }, ctx())).rejects.toThrow(/^The command timed out after 1 s and was stopped\. It printed nothing\.$/);
     const long = await t.run({ command: 'seq 1 200000' }, ctx());
     expect(long.length).toBeLessThan(MODEL_OUTPUT_CHARS + 200);
     expect(long).toMatch(/^The command exited with 0\.\n1\n2\n3\n/);
