@@ -9,6 +9,7 @@ import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { claudeCodeBinary } from '../../support/claudeCodeBinary.mjs';
 import { startFakeAnthropic } from '../../support/fakeAnthropic.mjs';
 import { bundleForNode } from '../../support/bundleNode.mjs';
 import { READY_BLUEPRINT } from '../../support/readyBlueprint.mjs';
@@ -338,8 +339,7 @@ describe('orchard build and operations: questions, discard, slots, resume, Claud
   }, 90_000);
 
   it('--backend claude-code: the real Claude Code CLI builds in the worktree to the same kind of commit, its events the same', async () => {
-    const native = path.join(repoRoot, 'node_modules', '@anthropic-ai', `claude-code-${process.platform}-${process.arch}`, 'claude');
-    const claude = fs.existsSync(native) ? native : path.join(repoRoot, 'node_modules', '.bin', 'claude');
+    const claude = claudeCodeBinary();
     const repo = projectRepo({});
     const head = git(repo, ['rev-parse', 'HEAD']).trim();
     const state = fs.realpathSync(tempDir('orchard-state-'));

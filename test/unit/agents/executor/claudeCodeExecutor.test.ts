@@ -17,16 +17,11 @@ import { DEFAULT_MODEL } from '../../../../extension/src/agents/providers/models
 import type { Usage } from '../../../../extension/src/agents/providers/modelProvider';
 import { availableSandbox } from '../../../../extension/src/platform/sandboxedCommand';
 import type { NewOperationEvent } from '../../../../extension/src/core/operations/operationEvents';
+import { claudeCodeBinary } from '../../../support/claudeCodeBinary.mjs';
 import { startFakeAnthropic, type FakeAnthropic } from '../../../support/fakeAnthropic.mjs';
 
 const root = path.resolve(__dirname, '../../../..');
 const FAKE_KEY = 'sk-ant-orchard-fake-0123456789';
-
-/** The native binary: the platform package's own file (what the postinstall links to bin/claude.exe), else the bin link. */
-function claudeBinary(): string {
-  const native = path.join(root, 'node_modules', '@anthropic-ai', `claude-code-${process.platform}-${process.arch}`, process.platform === 'win32' ? 'claude.exe' : 'claude');
-  return existsSync(native) ? native : path.join(root, 'node_modules', '.bin', 'claude');
-}
 
 let fake: FakeAnthropic;
 let base: string;
@@ -83,7 +78,7 @@ function input(overrides: Partial<ClaudeCodeExecutorInput> = {}): ClaudeCodeExec
     emit: (event) => void events.push(event),
     onUsage: (total) => void usages.push(total),
     newCallId: () => 'unused',
-    executable: claudeBinary(),
+    executable: claudeCodeBinary(),
     env: { HOME: path.join(base, 'home'), CLAUDE_CONFIG_DIR: path.join(base, 'home', '.claude'), ANTHROPIC_BASE_URL: fake.url, ANTHROPIC_AUTH_TOKEN: FAKE_KEY },
     ...overrides,
   };
