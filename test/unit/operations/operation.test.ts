@@ -105,6 +105,35 @@ describe('events folded into the record', () => {
     expect(op.updatedAt).toBe(numbered(build).at(-1)!.time);
   });
 
+  it('each phase that ran is listed once with its outcome and times; a phase run again has its latest run', () => {
+    const events = numbered(build);
+    const op = replay(fresh(), events);
+    // `implement` ends only when `commit` starts (the tracker ends a phase as the next begins): here no end came.
+    expect(op.phases).toEqual([
+      { phase: 'spec', state: 'done', startedAt: events[2]!.time, endedAt: events[3]!.time },
+      { phase: 'implement', state: 'running', startedAt: events[4]!.time, endedAt: null },
+      { phase: 'commit', state: 'running', startedAt: events[9]!.time, endedAt: null },
+    ]);
+    const resumed = replay(
+      op,
+      numbered(
+        [
+          { type: 'phase-ended', phase: 'commit', outcome: 'failed' },
+          { type: 'phase-started', phase: 'spec' },
+          { type: 'phase-ended', phase: 'review', outcome: 'skipped' },
+        ],
+        build.length + 1,
+      ),
+    );
+    expect(resumed.phases?.map((p) => [p.phase, p.state])).toEqual([
+      ['spec', 'running'],
+      ['implement', 'running'],
+      ['commit', 'failed'],
+      ['review', 'skipped'],
+    ]);
+    expect(fresh().phases).toEqual([]);
+  });
+
   it('a terminal status records when it ended and why', () => {
     const events = numbered([{ type: 'status', status: 'running' }, { type: 'status', status: 'failed', reason: 'the tests failed 3 times' }]);
     const op = replay(fresh(), events);

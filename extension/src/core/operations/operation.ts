@@ -87,6 +87,19 @@ export const NO_USAGE: OperationUsage = Object.freeze({ inputTokens: 0, outputTo
 const CommitId = z.string().check(z.regex(/^[0-9a-f]{40}([0-9a-f]{24})?$/));
 const Time = z.iso.datetime({ offset: true });
 
+/** How a phase went: running now (or when its runner stopped), or how it ended. */
+export const PHASE_STATES = ['running', 'done', 'failed', 'skipped'] as const;
+export type PhaseState = (typeof PHASE_STATES)[number];
+
+/** One phase that started, with its times; a resumed build's phase that ran again has its latest run. */
+export const PhaseRun = z.strictObject({
+  phase: Phase,
+  state: z.enum(PHASE_STATES),
+  startedAt: Time,
+  endedAt: z.nullable(Time),
+});
+export type PhaseRun = z.infer<typeof PhaseRun>;
+
 export const Operation = z.strictObject({
   id: z.string().check(z.refine(isValidOperationId, 'not a valid operation id')),
   kind: OperationKind,
@@ -113,6 +126,10 @@ export const Operation = z.strictObject({
   endedAt: z.nullable(Time),
   /** The sequence number of the last event folded in; 0 before any. */
   lastSeq: count,
+  /** The phases that started, in the order they first started (older records have none). */
+  phases: z.optional(z.array(PhaseRun).check(z.maxLength(PHASES.length))),
+  /** The model the executor runs on, for the cost estimate (older records have none). */
+  model: z.optional(z.string().check(z.minLength(1), z.maxLength(200))),
   /** Its worktree was removed (the user discarded the result). */
   discarded: z.optional(z.boolean()),
   /** A command the agent waits to run until the user answers (allow once / for this operation / deny). */
@@ -129,6 +146,7 @@ export interface NewOperation {
   backend: ExecutorBackend;
   baseCommit: string;
   createdAt: string;
+  model?: string;
 }
 
 /** A pending operation, checked: a bad id, slug or commit is an error naming the field. */
@@ -145,6 +163,7 @@ export function newOperation(input: NewOperation): Operation {
     updatedAt: input.createdAt,
     endedAt: null,
     lastSeq: 0,
+    phases: [],
   });
 }
 

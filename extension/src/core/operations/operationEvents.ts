@@ -117,8 +117,19 @@ export function applyEvent(operation: Operation, event: OperationEvent): Operati
     }
     case 'worktree':
       return { ...next, branch: event.branch, worktree: event.path };
-    case 'phase-started':
-      return { ...next, phase: event.phase };
+    case 'phase-started': {
+      const run = { phase: event.phase, state: 'running' as const, startedAt: event.time, endedAt: null };
+      const phases = operation.phases ?? [];
+      const at = phases.findIndex((p) => p.phase === event.phase);
+      return { ...next, phase: event.phase, phases: at < 0 ? [...phases, run] : phases.map((p, i) => (i === at ? run : p)) };
+    }
+    case 'phase-ended': {
+      const phases = operation.phases ?? [];
+      const ended = { state: event.outcome, endedAt: event.time };
+      // A phase may end without having started (skipped before it ran): it is listed then.
+      const at = phases.findIndex((p) => p.phase === event.phase);
+      return { ...next, phases: at < 0 ? [...phases, { phase: event.phase, startedAt: event.time, ...ended }] : phases.map((p, i) => (i === at ? { ...p, ...ended } : p)) };
+    }
     case 'usage':
       return { ...next, usage: addUsage(operation.usage, event.usage) };
     case 'commit':

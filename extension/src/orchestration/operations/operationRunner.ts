@@ -80,7 +80,7 @@ export async function startBuild(input: StartBuildInput): Promise<StartedBuild> 
     input.onStart?.({ operationId: id, baseCommit: base.commit, branchName: base.branchName, uncommitted: base.uncommitted });
     const dir = operationsDir(input.stateDir);
     await fsp.mkdir(dir, { recursive: true });
-    const first = newOperation({ id, kind: 'build', slug: input.slug, backend: input.executor.backend, baseCommit: base.commit, createdAt: new Date().toISOString() });
+    const first = newOperation({ id, kind: 'build', slug: input.slug, backend: input.executor.backend, baseCommit: base.commit, createdAt: new Date().toISOString(), model: input.model });
     // The log (and its lock) before the record: whoever finds the record finds its runner holding the
     // log, and does not take the operation for lost while the runner starts.
     const log = await OperationLogWriter.open<OperationEvent>(operationLogPath(dir, id), parseOperationEvent);
