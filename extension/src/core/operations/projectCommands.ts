@@ -22,9 +22,10 @@ export interface ProjectFiles {
 /** Script names, in the order an agent would run them, with what they are for. */
 const SCRIPT_ORDER = ['test', 'lint', 'typecheck', 'type-check', 'check', 'build'];
 
-type PackageManager = 'npm' | 'pnpm' | 'yarn' | 'bun';
+export type PackageManager = 'npm' | 'pnpm' | 'yarn' | 'bun';
 
-function packageManager(names: ReadonlySet<string>, declared: unknown): PackageManager {
+/** The package manager a project uses (also for the live preview's `dev` script). */
+export function packageManager(names: ReadonlySet<string>, declared: unknown): PackageManager {
   // `packageManager: "pnpm@9.1.0"` (corepack) says it outright; otherwise the lockfile does.
   if (typeof declared === 'string') {
     const name = declared.split('@')[0];
@@ -36,7 +37,8 @@ function packageManager(names: ReadonlySet<string>, declared: unknown): PackageM
   return 'npm';
 }
 
-function scriptCommand(manager: PackageManager, script: string): string {
+/** How that package manager runs a package.json script, as the user would type it. */
+export function scriptCommand(manager: PackageManager, script: string): string {
   if (script === 'test') return `${manager} test`;
   return manager === 'yarn' ? `yarn ${script}` : `${manager} run ${script}`;
 }
