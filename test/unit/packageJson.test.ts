@@ -35,6 +35,32 @@ describe('package.json', () => {
     expect(contributes.menus['scm/title'].map((m: { command: string }) => m.command)).toContain(CommandId.approveAgentChanges);
   });
 
+  it("offers the Operations view's actions on the items they fit (contextValue as operationItems.ts makes it)", () => {
+    // `view == orchard.operations && viewItem =~ /re/`: which commands an item with this contextValue shows, inline and in its menu.
+    const menus = (contributes.menus['view/item/context'] as { command: string; when: string; group: string }[]).filter((m) => m.when.startsWith(`view == ${ViewId.operations}`));
+    const shown = (contextValue: string, inline: boolean) =>
+      menus
+        .filter((m) => m.group.startsWith('inline') === inline)
+        .filter((m) => new RegExp(/viewItem =~ \/(.*)\/$/.exec(m.when)![1]!).test(contextValue))
+        .sort((a, b) => a.group.localeCompare(b.group))
+        .map((m) => m.command.replace('orchard.operations.', ''));
+    expect(shown('operation:running:worktree', true)).toEqual(['stop']);
+    expect(shown('operation:running:worktree', false)).toEqual(['showLog', 'openWorktree', 'stop']);
+    expect(shown('operation:pending', false)).toEqual(['showLog', 'stop']);
+    expect(shown('operation:running:worktree:asks', true)).toEqual(['answer', 'stop']);
+    expect(shown('operation:running:worktree:asks', false)).toEqual(['showLog', 'openWorktree', 'answer', 'stop']);
+    expect(shown('operation:waiting:worktree', true)).toEqual(['openWorktree']);
+    expect(shown('operation:waiting:worktree', false)).toEqual(['showLog', 'openWorktree', 'discard']);
+    expect(shown('operation:lost:worktree', true)).toEqual(['resume']);
+    expect(shown('operation:lost', false)).toEqual(['showLog', 'resume', 'discard']);
+    expect(shown('operation:failed:worktree', false)).toEqual(['showLog', 'openWorktree', 'discard']);
+    expect(shown('operation:cancelled:worktree', false)).toEqual(['showLog', 'openWorktree', 'discard']);
+    expect(shown('operation:cancelled', false)).toEqual(['showLog']);
+    expect(shown('operation:succeeded', false)).toEqual(['showLog']);
+    // Group and phase nodes have no actions (a phase opens its operation's log on click).
+    for (const other of ['group:waiting', 'group:running', 'phase:running', 'phase:done']) expect([...shown(other, true), ...shown(other, false)], other).toEqual([]);
+  });
+
   it('pins every dependency to an exact version', () => {
     for (const deps of [manifest.dependencies, manifest.devDependencies])
       for (const [name, version] of Object.entries(deps as Record<string, string>)) expect(version, name).toMatch(/^\d+\.\d+\.\d+$/);

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { blueprintEntry } from '../../extension/src/core/blueprint/blueprintFile';
+import { newOperation } from '../../extension/src/core/operations/operation';
+import { applyViewEvents, emptyView } from '../../extension/src/core/operations/operationView';
 import { HostToWebview, parseHostMessage, parseWebviewMessage, StudioViewState } from '../../extension/src/core/protocol';
 
 describe('webview -> host', () => {
@@ -18,6 +20,10 @@ describe('webview -> host', () => {
       { type: 'revision/save', slug: 'todo' },
       { type: 'git/init', slug: 'todo' },
       { type: 'webview/problem', text: 'dropped a malformed host message' },
+      { type: 'operations/watch', ids: [] },
+      { type: 'operations/watch', ids: ['op-00000abc-0123456789abcdef'] },
+      { type: 'operations/resync', id: 'op-00000abc-0123456789abcdef' },
+      { type: 'operations/action', id: 'op-00000abc-0123456789abcdef', action: 'stop' },
     ])
       expect(parseWebviewMessage(msg).ok, JSON.stringify(msg)).toBe(true);
   });
@@ -37,6 +43,10 @@ describe('webview -> host', () => {
       { type: 'history/compare', slug: 'todo', revA: 1 },
       { type: 'git/init' },
       { type: 'webview/problem', text: 'x'.repeat(501) },
+      { type: 'operations/watch', ids: ['../op-00000abc-0123456789abcdef'] },
+      { type: 'operations/watch', ids: Array.from({ length: 25 }, (_, i) => `op-00000abc-${String(i).padStart(16, '0')}`) },
+      { type: 'operations/resync' },
+      { type: 'operations/action', id: 'op-00000abc-0123456789abcdef', action: 'rm -rf' },
     ];
     for (const msg of bad) {
       const parsed = parseWebviewMessage(msg);
@@ -76,6 +86,18 @@ describe('host -> webview', () => {
     expect(parseHostMessage({ type: 'init', kind: 'panel', workspaceName: null, trusted: true, apiKeySet: false }).ok).toBe(false);
   });
 
+  it('carries operations, their views and their events, and refuses ones a log could not hold', () => {
+    const operation = newOperation({ id: 'op-00000abc-0123456789abcdef', kind: 'build', slug: 'todo', backend: 'orchard', baseCommit: 'a'.repeat(40), createdAt: '2026-12-07T10:00:00.000Z' });
+    expect(parseHostMessage({ type: 'operations/list', operations: [{ operation, featureName: 'Todo', costUsd: 0.12 }] }).ok).toBe(true);
+    expect(parseHostMessage({ type: 'operations/list', operations: [{ operation: { ...operation, status: 'exploded' }, featureName: 'Todo', costUsd: null }] }).ok).toBe(false);
+    const { view } = applyViewEvents(emptyView(), [{ seq: 1, time: '2026-12-07T10:00:01.000Z', type: 'agent-text', text: 'hello' }]);
+    expect(parseHostMessage({ type: 'operations/replay', id: operation.id, view }).ok).toBe(true);
+    expect(parseHostMessage({ type: 'operations/replay', id: operation.id, view: { ...view, terminal: 'x'.repeat(70_000) } }).ok).toBe(false);
+    expect(parseHostMessage({ type: 'operations/events', id: operation.id, events: [{ seq: 2, time: '2026-12-07T10:00:02.000Z', type: 'command-output', callId: 'c', stream: 'stdout', text: 'ok' }] }).ok).toBe(true);
+    expect(parseHostMessage({ type: 'operations/events', id: operation.id, events: [{ seq: 0, time: '2026-12-07T10:00:02.000Z', type: 'agent-text', text: 'x' }] }).ok).toBe(false);
+    expect(parseHostMessage({ type: 'operations/events', id: 'op-1', events: [] }).ok).toBe(false);
+  });
+
   it('carries how many credentials the host removed from a user message, a positive count only', () => {
     const started = (credentialsRemoved: unknown) => ({
       type: 'chat/turnStarted',
@@ -90,7 +112,10 @@ describe('host -> webview', () => {
 
 describe('StudioViewState', () => {
   it('fills defaults for a first run and keeps saved values', () => {
-    expect(StudioViewState.parse({})).toEqual({ selectedSlug: null, paneSizes: [0.3, 0.35, 0.35] });
+    expect(StudioViewState.parse({})).toEqual({ selectedSlug: null, paneSizes: [0.3, 0.35, 0.35], previewTab: 'spec' });
+    expect(StudioViewState.parse({ previewTab: 'build' }).previewTab).toBe('build');
+    // A tab this version does not have (saved by a newer one) falls back to the spec.
+    expect(StudioViewState.parse({ previewTab: 'later' }).previewTab).toBe('spec');
     expect(StudioViewState.parse({ selectedSlug: 'a', paneSizes: [0.2, 0.4, 0.4] }).selectedSlug).toBe('a');
     expect(StudioViewState.safeParse({ paneSizes: [1, 2] }).success).toBe(false);
   });

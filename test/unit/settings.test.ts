@@ -9,7 +9,7 @@ const properties: Record<string, { default: unknown; markdownDescription?: strin
 const restricted: string[] = manifest.capabilities.untrustedWorkspaces.restrictedConfigurations;
 
 /** The words each effect puts at the end of a setting's description. */
-const EFFECT_WORDS = { 'next-message': 'Applies from the next message.', 'next-build': 'Applies from the next build.', 'at-once': 'Takes effect at once.', reload: 'Reload the window to apply.' } as const;
+const EFFECT_WORDS = { 'next-message': 'Applies from the next message.', 'next-build': 'Applies from the next build.', 'next-preview': 'Applies from the next preview.', 'at-once': 'Takes effect at once.', reload: 'Reload the window to apply.' } as const;
 
 describe('settings: core/settings.ts and package.json', () => {
   it('declare the same keys', () => {

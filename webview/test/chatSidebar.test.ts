@@ -36,7 +36,7 @@ describe('the chat in the sidebar Architect view', () => {
     await fireEvent.click(screen.getByTestId('open-studio'));
     expect(api.posted.at(-1)).toEqual({ type: 'studio/open', slug: 'broken-widget' });
     // The selection is what the webview persists across a reload; never the messages.
-    expect(Object.keys(api.state as object).sort()).toEqual(['paneSizes', 'selectedSlug']);
+    expect(Object.keys(api.state as object).sort()).toEqual(['paneSizes', 'previewTab', 'selectedSlug']);
     expect(api.state).toMatchObject({ selectedSlug: 'broken-widget' });
   });
 });

@@ -49,7 +49,7 @@ describe('host messages', () => {
 
   it('falls back to default state when the saved state does not parse', () => {
     const bridge = createBridge(new MemoryVsCodeApi({ paneSizes: 'wide' }));
-    expect(bridge.getState()).toEqual({ selectedSlug: null, paneSizes: [0.3, 0.35, 0.35] });
+    expect(bridge.getState()).toEqual({ selectedSlug: null, paneSizes: [0.3, 0.35, 0.35], previewTab: 'spec' });
   });
 
   it('refuses to post a message the host would reject', () => {

@@ -6,9 +6,12 @@
 import * as z from 'zod/mini';
 import './zodLocale';
 import { Blueprint, MAX_SLUG_LENGTH } from './blueprint/blueprint';
+import { isValidOperationId, Operation } from './operations/operation';
+import { OperationEvent } from './operations/operationEvents';
+import { OperationView } from './operations/operationView';
 
-/** Which surface a webview instance is: the Studio panel or the sidebar Architect view. */
-export const WebviewKind = z.enum(['studio', 'architect']);
+/** Which surface a webview instance is: the Studio panel, the sidebar Architect view, or the Agent Grid panel. */
+export const WebviewKind = z.enum(['studio', 'architect', 'agents']);
 export type WebviewKind = z.infer<typeof WebviewKind>;
 
 /**
@@ -119,6 +122,25 @@ export type ChatMessageMsg = z.infer<typeof ChatMessageMsg>;
 
 const TurnId = z.string().check(z.minLength(1), z.maxLength(100));
 
+// ---- operations (the Agent Grid and the Studio's Build tab) ----------------
+
+const OperationId = z.string().check(z.refine(isValidOperationId, 'not an operation id'));
+/** How many operations one surface may watch at once (the grid's cards). */
+export const MAX_WATCHED_OPERATIONS = 24;
+
+/** An operation as a card shows it: the record, the feature it builds, its cost so far. */
+export const OperationSummaryMsg = z.strictObject({
+  operation: Operation,
+  featureName: z.string().check(z.maxLength(200)),
+  /** An estimate in USD from list prices; null when the model's price is unknown. */
+  costUsd: z.nullable(z.number().check(z.nonnegative())),
+});
+export type OperationSummaryMsg = z.infer<typeof OperationSummaryMsg>;
+
+/** What the user can do with an operation from a card; each is the Operations view's command of the same name. */
+export const OperationAction = z.enum(['stop', 'showLog', 'discard', 'resume', 'openWorktree', 'answer']);
+export type OperationAction = z.infer<typeof OperationAction>;
+
 // ---- host -> webview -------------------------------------------------------
 
 export const HostToWebview = z.discriminatedUnion('type', [
@@ -187,6 +209,12 @@ export const HostToWebview = z.discriminatedUnion('type', [
   }),
   /** The outcome of a request, for the surface that made it. */
   z.strictObject({ type: z.literal('notice'), level: z.enum(['info', 'error']), text: z.string() }),
+  /** Every operation of the workspace, newest first; sent on `ready` and whenever one changes. */
+  z.strictObject({ type: z.literal('operations/list'), operations: z.array(OperationSummaryMsg).check(z.maxLength(200)) }),
+  /** A watched operation's view folded from its whole log; live events from `view.seq + 1` follow. */
+  z.strictObject({ type: z.literal('operations/replay'), id: OperationId, view: OperationView }),
+  /** Live events of a watched operation, in order, batched; the first follows the last one sent. */
+  z.strictObject({ type: z.literal('operations/events'), id: OperationId, events: z.array(OperationEvent).check(z.maxLength(10_000)) }),
 ]);
 export type HostToWebview = z.infer<typeof HostToWebview>;
 
@@ -233,6 +261,12 @@ export const WebviewToHost = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('webview/problem'), text: z.string().check(z.maxLength(500)) }),
   /** Turn the workspace folder into a git repository so blueprints get history; `slug` is the blueprint whose history is shown. */
   z.strictObject({ type: z.literal('git/init'), slug: Slug }),
+  /** The operations this surface shows: the host replays each one new to it, then streams its events. */
+  z.strictObject({ type: z.literal('operations/watch'), ids: z.array(OperationId).check(z.maxLength(MAX_WATCHED_OPERATIONS)) }),
+  /** The surface missed events of a watched operation (a gap in seq): replay it again. */
+  z.strictObject({ type: z.literal('operations/resync'), id: OperationId }),
+  /** Stop, open the log, discard, resume, open the worktree or answer the question of an operation. */
+  z.strictObject({ type: z.literal('operations/action'), id: OperationId, action: OperationAction }),
 ]);
 export type WebviewToHost = z.infer<typeof WebviewToHost>;
 
@@ -254,5 +288,7 @@ export const StudioViewState = z.object({
   selectedSlug: z._default(z.nullable(z.string()), null),
   /** Pane widths as fractions of the Studio's width, chat / plan / preview. */
   paneSizes: z._default(z.tuple([z.number(), z.number(), z.number()]), [...DEFAULT_PANE_SIZES]),
+  /** The Preview pane's tab. */
+  previewTab: z.catch(z._default(z.enum(['spec', 'build']), 'spec'), 'spec'),
 });
 export type StudioViewState = z.infer<typeof StudioViewState>;

@@ -11,7 +11,7 @@
 export type ProviderKind = 'anthropic' | 'claude-cli';
 
 /** When a changed value is used: by the next chat message, at once (the language server re-checks), or after a window reload. */
-export type SettingEffect = 'next-message' | 'next-build' | 'at-once' | 'reload';
+export type SettingEffect = 'next-message' | 'next-build' | 'next-preview' | 'at-once' | 'reload';
 
 /** The memory files every workspace has by default; a user's setting replaces the list. */
 export const DEFAULT_MEMORY_GLOBS: readonly string[] = Object.freeze([
@@ -49,6 +49,8 @@ export interface OrchardSettings {
   buildBudgetTokens: number;
   /** Files git does not hold copied into a build's new worktree (core/operations/copyPatterns.ts). */
   buildCopyFiles: readonly string[];
+  /** What serves a build's app for the live preview; empty: the worktree's dev or start script. */
+  previewCommand: string;
   memoryGlobs: readonly string[];
   treeGlobs: readonly string[];
 }
@@ -70,6 +72,7 @@ export const SETTINGS: { readonly [K in keyof OrchardSettings]: SettingInfo<Orch
   buildMaxParallel: { key: 'orchard.build.maxParallel', default: 3, effect: 'next-build' },
   buildBudgetTokens: { key: 'orchard.build.budgetTokens', default: 2_000_000, effect: 'next-build' },
   buildCopyFiles: { key: 'orchard.build.copyFiles', default: [], effect: 'next-build', restricted: true },
+  previewCommand: { key: 'orchard.preview.command', default: '', effect: 'next-preview', restricted: true },
   memoryGlobs: { key: 'orchard.memory.globs', default: DEFAULT_MEMORY_GLOBS, effect: 'at-once' },
   treeGlobs: { key: 'orchard.trees.globs', default: DEFAULT_TREE_GLOBS, effect: 'at-once' },
 };
@@ -99,6 +102,7 @@ export function normalizeSettings(raw: { [K in keyof OrchardSettings]?: unknown 
     buildMaxParallel: wholeNumber(raw.buildMaxParallel, 1, 64) ?? SETTINGS.buildMaxParallel.default,
     buildBudgetTokens: wholeNumber(raw.buildBudgetTokens, MIN_BUDGET_TOKENS, Number.MAX_SAFE_INTEGER) ?? SETTINGS.buildBudgetTokens.default,
     buildCopyFiles: globs(raw.buildCopyFiles, []),
+    previewCommand: text(raw.previewCommand).trim(),
     memoryGlobs: globs(raw.memoryGlobs, DEFAULT_MEMORY_GLOBS),
     treeGlobs: globs(raw.treeGlobs, DEFAULT_TREE_GLOBS),
   };

@@ -16,7 +16,7 @@ import { OperationsTreeProvider } from './operationsTree';
 import { ApiKeyStore } from './secrets';
 import type { StudioHost } from './studioHost';
 import { openStudioPanelEarly, type EarlyStudioPanel } from './webviews/earlyStudioPanel';
-import { registerArchitectView, registerStudioSerializer } from './webviews/registerWebviews';
+import { registerAgentsSerializer, registerArchitectView, registerStudioSerializer } from './webviews/registerWebviews';
 
 /** Set once the Studio host has loaded; deactivate waits for it to close (the studio DB flushes). */
 let closeStudioHost: (() => Promise<void>) | undefined;
@@ -69,6 +69,7 @@ export function activate(context: vscode.ExtensionContext): void {
     ...registerAccountCommands(apiKeys, () => host().operations.approveFromSourceControl()),
     registerArchitectView(host),
     registerStudioSerializer(host),
+    registerAgentsSerializer(host),
     OperationsTreeProvider.register(() => host().operations),
     new LazyLanguageClient(context.extensionUri),
   );

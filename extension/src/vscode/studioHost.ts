@@ -16,6 +16,7 @@ import type { EarlyStudioPanel } from './webviews/earlyStudioPanel';
 import { StudioPanel } from './webviews/studioPanel';
 import { webviewHtml, webviewOptions } from './webviews/webviewHtml';
 import { WebviewSession, type SessionServices } from './webviews/webviewSession';
+import { AgentsPanel } from './webviews/agentsPanel';
 import { OperationsHost } from './operations/operationsHost';
 
 export class StudioHost implements vscode.Disposable {
@@ -50,6 +51,7 @@ export class StudioHost implements vscode.Disposable {
         return folderServices()?.blueprints;
       },
       chat: this.chat,
+      operations: () => host.operations,
     };
   }
 
@@ -77,6 +79,15 @@ export class StudioHost implements vscode.Disposable {
   /** A panel VS Code restored after a reload (the serializer). */
   restoreStudio(panel: vscode.WebviewPanel): void {
     StudioPanel.restore(panel, this.extensionUri, this.services);
+  }
+
+  /** Orchard: Show Agents — the Agent Grid. */
+  showAgents(): void {
+    AgentsPanel.show(this.extensionUri, this.services);
+  }
+
+  restoreAgents(panel: vscode.WebviewPanel): void {
+    AgentsPanel.restore(panel, this.extensionUri, this.services);
   }
 
   focusStudioPane(pane: 1 | 2 | 3): void {

@@ -8,6 +8,7 @@
  */
 import type { BlueprintEntry, HistoryState, HostToWebview, WebviewKind, WebviewToHost } from '../../../extension/src/core/protocol';
 import { ChatState } from './chatState.svelte';
+import { OperationsState } from './operationsState.svelte';
 import { DEFAULT_SIZES, normalizeSizes, type PaneSizes } from './paneLayout';
 import type { Bridge } from './vscode';
 
@@ -30,6 +31,9 @@ export interface DiffView {
   text: string;
   sectionsChanged: string[];
 }
+
+/** The Preview pane's tabs: the spec, or the selected blueprint's build. */
+export type PreviewTab = 'spec' | 'build';
 
 export interface Notice {
   id: number;
@@ -55,6 +59,7 @@ export class AppState {
   /** What the user chose (or the host revealed); may name a file not in the snapshot yet. */
   selectedSlug = $state<string | null>(null);
   paneSizes = $state.raw<PaneSizes>([...DEFAULT_SIZES]);
+  previewTab = $state<PreviewTab>('spec');
   notices = $state.raw<Notice[]>([]);
   /** Bumped on every `blueprint/reveal`, so a form can tell its create request succeeded. */
   revealCount = $state(0);
@@ -76,14 +81,18 @@ export class AppState {
   #noticeId = 0;
   /** The Architect conversation this surface shows. */
   readonly chat: ChatState;
+  /** Builds this surface watches (the Agent Grid, the Studio's Build tab). */
+  readonly operations: OperationsState;
 
   constructor(bridge: Bridge, kind: WebviewKind) {
     this.#bridge = bridge;
     this.kind = kind;
     this.chat = new ChatState({ post: (m) => this.post(m), select: (slug) => this.select(slug) });
+    this.operations = new OperationsState((m) => this.post(m));
     const saved = bridge.getState();
     this.selectedSlug = saved.selectedSlug;
     this.paneSizes = normalizeSizes(saved.paneSizes);
+    this.previewTab = saved.previewTab;
   }
 
   /** Starts listening and tells the host we are ready; returns the disposer. */
@@ -131,6 +140,11 @@ export class AppState {
       case 'chat/turnEnded':
         this.chat.handle(message);
         break;
+      case 'operations/list':
+      case 'operations/replay':
+      case 'operations/events':
+        this.operations.handle(message);
+        break;
       case 'notice': {
         const id = ++this.#noticeId;
         this.notices = [...this.notices, { id, level: message.level, text: message.text }].slice(-MAX_NOTICES);
@@ -161,11 +175,22 @@ export class AppState {
     if (persist) this.#persist();
   }
 
+  setPreviewTab(tab: PreviewTab): void {
+    this.previewTab = tab;
+    this.#persist();
+  }
+
+  /** Build in the Plan pane: the host confirms and starts it, the Preview pane follows it. */
+  requestBuild(slug: string): void {
+    this.post({ type: 'build/request', slug });
+    this.setPreviewTab('build');
+  }
+
   dismissNotice(id: number): void {
     this.notices = this.notices.filter((n) => n.id !== id);
   }
 
   #persist(): void {
-    this.#bridge.setState({ selectedSlug: this.selectedSlug, paneSizes: [...this.paneSizes] });
+    this.#bridge.setState({ selectedSlug: this.selectedSlug, paneSizes: [...this.paneSizes], previewTab: this.previewTab });
   }
 }

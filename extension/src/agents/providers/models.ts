@@ -7,7 +7,11 @@
  * test/unit/agents/providers/models.test.ts reads both from the installed SDK and
  * fails when they drift apart, e.g. after an SDK upgrade.
  */
+import { formatTokens } from '../../core/format';
 import type { Usage } from './modelProvider';
+
+// Moved to core so the Operations view (which may not import agents/) formats tokens the same way.
+export { formatTokens };
 
 /** Every model id the SDK's `Model` type names, newest first as the SDK lists them. */
 export const KNOWN_MODELS: readonly string[] = [
@@ -133,20 +137,10 @@ export function describeUsage(usage: Usage, costUsd: number | null): string {
   return parts.join(' · ');
 }
 
-export function formatTokens(count: number): string {
-  if (count < 1000) return String(count);
-  if (count < 1_000_000) return `${trimZero((count / 1000).toFixed(1))}k`;
-  return `${trimZero((count / 1_000_000).toFixed(2))}M`;
-}
-
 /** Cents for everyday amounts; small turns keep two significant digits so they do not all read "$0.00". */
 export function formatUsd(amount: number): string {
   if (amount === 0) return '$0';
   if (amount >= 0.01) return `$${amount.toFixed(2)}`;
   if (amount < 0.0001) return '<$0.0001';
   return `$${amount.toPrecision(2)}`;
-}
-
-function trimZero(fixed: string): string {
-  return fixed.replace(/\.0+$/, '').replace(/(\.\d*?)0+$/, '$1');
 }

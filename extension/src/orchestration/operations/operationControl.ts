@@ -9,9 +9,7 @@
  * State folder layout besides operationRunner.ts's: answers/<id>/<question>.json,
  * one file per answer, written whole (temp + rename) and removed once read.
  */
-import { createHash } from 'node:crypto';
 import * as fsp from 'node:fs/promises';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import type { CommandAnswer } from '../../agents/executor/commandTool';
 import { isValidSlug } from '../../core/blueprint/blueprint';
@@ -19,20 +17,14 @@ import { BLUEPRINTS_DIR, parseBlueprintText } from '../../core/blueprint/bluepri
 import { isValidOperationId, Operation } from '../../core/operations/operation';
 import { parseOperationEvent, replay, type NewOperationEvent, type OperationEvent } from '../../core/operations/operationEvents';
 import { readFileInside } from '../../platform/confinedPath';
+import { operationsDir } from '../../platform/stateDir';
 import { writeFileAtomic } from '../../store/atomicFile';
 import { BlueprintStore } from '../../store/blueprintStore';
 import { lockHolder } from '../../store/fileLock';
 import { OperationLogWriter, operationLogPath, readEvents } from '../../store/operations/operationLog';
 import { WorktreeManager } from '../../store/worktrees/worktreeManager';
 
-/** Where a repository's operations live when no state folder is given: outside the repository, per user. */
-export function defaultStateDir(repoRealPath: string, env: NodeJS.ProcessEnv = process.env): string {
-  const base = env.XDG_STATE_HOME && path.isAbsolute(env.XDG_STATE_HOME) ? env.XDG_STATE_HOME : path.join(os.homedir(), '.local', 'state');
-  const hash = createHash('sha256').update(repoRealPath).digest('hex').slice(0, 12);
-  return path.join(base, 'orchard', 'repos', `${path.basename(repoRealPath).replace(/[^\w.-]/g, '_')}-${hash}`);
-}
-
-export const operationsDir = (stateDir: string) => path.join(stateDir, 'operations');
+export { defaultStateDir, operationsDir } from '../../platform/stateDir';
 export const operationTempDir = (stateDir: string, id: string) => path.join(stateDir, 'tmp', id);
 const answersDir = (stateDir: string, id: string) => path.join(stateDir, 'answers', id);
 

@@ -19,6 +19,7 @@ export const CommandId = {
   openOperationWorktree: 'orchard.operations.openWorktree',
   answerOperation: 'orchard.operations.answer',
   resumeOperation: 'orchard.operations.resume',
+  showAgents: 'orchard.showAgents',
 } as const;
 export type CommandId = (typeof CommandId)[keyof typeof CommandId];
 
@@ -27,4 +28,5 @@ export const ViewId = {
   architect: 'orchard.architect',
   operations: 'orchard.operations',
   studioPanel: 'orchard.studio',
+  agentsPanel: 'orchard.agents',
 } as const;

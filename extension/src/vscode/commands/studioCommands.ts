@@ -16,5 +16,6 @@ export function registerStudioCommands(host: () => StudioHost, openStudio: (slug
     vscode.commands.registerCommand(CommandId.newBlueprint, () => host().newBlueprint()),
     vscode.commands.registerCommand(CommandId.blueprintHistory, (slug?: unknown) => host().showHistory(slug)),
     vscode.commands.registerCommand(CommandId.buildBlueprint, (slug?: unknown) => host().buildBlueprint(slug)),
+    vscode.commands.registerCommand(CommandId.showAgents, () => host().showAgents()),
   ];
 }

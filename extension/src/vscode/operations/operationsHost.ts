@@ -20,6 +20,10 @@ import * as vscode from 'vscode';
 import { parseCopyPattern } from '../../core/operations/copyPatterns';
 import { operationId, type Operation } from '../../core/operations/operation';
 import { applyEvent, type OperationEvent } from '../../core/operations/operationEvents';
+import { groupElement, groupOperations, operationsOverview, parseElement, phaseElement, phaseRow, type OperationsOverview } from '../../core/operations/operationGroups';
+import type { OperationView } from '../../core/operations/operationView';
+import type { OperationAction, OperationSummaryMsg } from '../../core/protocol';
+import { estimateCostUsd } from '../../agents/providers/models';
 import { CommandId } from '../commands/commandIds';
 import { loadBundle } from '../lazyBundle';
 import { log } from '../log';
@@ -29,7 +33,7 @@ import { buildExecutor } from './buildExecutor';
 import { startRunner, type RunnerRequest } from './buildRunner';
 import { askAboutCommand, confirmBuild, confirmDiscard, reportEnd } from './operationPrompts';
 import { logUri, OperationLogDocuments } from './operationLogDocuments';
-import { operationItem } from './operationItems';
+import { groupItem, operationItem, phaseItem } from './operationItems';
 
 type OperationsBundle = typeof import('../../orchestration/operations/operationsBundle');
 
@@ -45,6 +49,9 @@ const MAX_SHOWN = 50;
 export class OperationsHost implements vscode.Disposable {
   private readonly _onDidChange = new vscode.EventEmitter<void>();
   readonly onDidChange = this._onDidChange.event;
+  private readonly _onDidEvent = new vscode.EventEmitter<{ id: string; event: OperationEvent }>();
+  /** Every event of a followed operation, once, in order, after the record folded it in. */
+  readonly onDidEvent = this._onDidEvent.event;
   private readonly operations = new Map<string, Operation>();
   private readonly followers = new Map<string, AbortController>();
   private readonly asking = new Set<string>();
@@ -102,16 +109,37 @@ export class OperationsHost implements vscode.Disposable {
 
   // ---- the view
 
-  async children(): Promise<string[]> {
-    await Promise.all([this.refresh(), this.blueprints.ready().catch(() => undefined)]);
-    // Newest first; the oldest beyond the view's length stay in `orchard operations list`.
-    return [...this.operations.keys()].sort().reverse().slice(0, MAX_SHOWN);
+  /**
+   * The view's elements: the non-empty groups at the top, their operations (bare ids: the commands
+   * take them as they are) under them, an operation's phases under it (core/operations/operationGroups.ts).
+   */
+  async children(element?: string): Promise<string[]> {
+    if (element === undefined) {
+      await Promise.all([this.refresh(), this.blueprints.ready().catch(() => undefined)]);
+      return groupOperations(this.operations.values()).map((g) => groupElement(g.id));
+    }
+    const parsed = parseElement(element);
+    if (parsed.kind === 'group') return groupOperations(this.operations.values()).find((g) => g.id === parsed.group)?.operations.map((op) => op.id) ?? [];
+    const op = parsed.kind === 'operation' ? this.operations.get(parsed.operationId) : undefined;
+    return op ? (op.phases ?? []).map((p) => phaseElement(op.id, p.phase)) : [];
   }
 
   treeItem(id: string): vscode.TreeItem {
-    const op = this.operations.get(id);
+    const now = Date.now();
+    const parsed = parseElement(id);
+    if (parsed.kind === 'group') return groupItem(groupOperations(this.operations.values()).find((g) => g.id === parsed.group) ?? { id: parsed.group, operations: [] });
+    const op = this.operations.get(parsed.operationId);
     if (!op) return new vscode.TreeItem(id);
-    return operationItem(op, this.blueprints.featureName(op.slug), CommandId.showOperationLog);
+    if (parsed.kind === 'phase') {
+      const row = phaseRow(op, parsed.phase, now);
+      return row ? phaseItem(op, row, CommandId.showOperationLog) : new vscode.TreeItem(parsed.phase);
+    }
+    return operationItem(op, this.blueprints.featureName(op.slug), CommandId.showOperationLog, now);
+  }
+
+  /** What the view's badge and the status bar say, from the operations known now. */
+  overview(): OperationsOverview {
+    return operationsOverview(this.operations.values(), (slug) => this.blueprints.featureName(slug), Date.now());
   }
 
   /** Lists the state folder again and follows what still runs; one refresh at a time. */
@@ -212,6 +240,7 @@ export class OperationsHost implements vscode.Disposable {
     }
     this.operations.set(id, op);
     this.documents.append(id, event);
+    this._onDidEvent.fire({ id, event });
     this.changed();
     if (event.type === 'question') void this.ask(id);
     if (event.type === 'status' && !ACTIVE.has(event.status)) reportEnd(op, this.blueprints.featureName(op.slug) ?? op.slug, { showLog: () => void this.showLog(id), resume: () => void this.resume(id) });
@@ -220,6 +249,43 @@ export class OperationsHost implements vscode.Disposable {
   private stopFollowing(): void {
     for (const controller of this.followers.values()) controller.abort();
     this.followers.clear();
+  }
+
+  // ---- the Agent Grid and the Studio's Build tab (operationsFeed.ts)
+
+  /** Every operation as a card shows it, newest first. */
+  async summaries(): Promise<OperationSummaryMsg[]> {
+    await Promise.all([this.refresh(), this.blueprints.ready().catch(() => undefined)]);
+    return [...this.operations.values()]
+      .sort((a, b) => (a.id < b.id ? 1 : -1))
+      .slice(0, MAX_SHOWN)
+      .map((operation) => ({
+        operation,
+        featureName: (this.blueprints.featureName(operation.slug) ?? operation.slug).slice(0, 200),
+        costUsd: operation.model ? estimateCostUsd(operation.model, operation.usage) : null,
+      }));
+  }
+
+  /** A known operation's view, folded from the tail of its log. */
+  async foldView(id: string): Promise<OperationView | undefined> {
+    const op = this.operations.get(id);
+    const place = this.placeNow();
+    if (!op || !place) return undefined;
+    return this.bundle().foldOperationView(place.stateDir, id, op.lastSeq);
+  }
+
+  /** A card's button: the same as the Operations view's command. */
+  async act(id: string, action: OperationAction): Promise<void> {
+    if (!this.operations.has(id)) return;
+    const actions: Record<OperationAction, (id: string) => Promise<void>> = {
+      stop: (i) => this.stop(i),
+      showLog: (i) => this.showLog(i),
+      discard: (i) => this.discard(i),
+      resume: (i) => this.resume(i),
+      openWorktree: (i) => this.openWorktree(i),
+      answer: (i) => this.ask(i),
+    };
+    await actions[action](id);
   }
 
   // ---- what the user does
@@ -398,6 +464,7 @@ export class OperationsHost implements vscode.Disposable {
     if (this.changeTimer) clearTimeout(this.changeTimer);
     this.documents.dispose();
     this._onDidChange.dispose();
+    this._onDidEvent.dispose();
   }
 }
 

@@ -19,3 +19,10 @@ export function registerStudioSerializer(host: () => StudioHost): vscode.Disposa
     deserializeWebviewPanel: async (panel) => host().restoreStudio(panel),
   });
 }
+
+/** Restores the Agent Grid after a reload (`onWebviewPanel:orchard.agents`); it replays every card from the logs. */
+export function registerAgentsSerializer(host: () => StudioHost): vscode.Disposable {
+  return vscode.window.registerWebviewPanelSerializer(ViewId.agentsPanel, {
+    deserializeWebviewPanel: async (panel) => host().restoreAgents(panel),
+  });
+}

@@ -40,11 +40,13 @@ export function webviewHtml(webview: vscode.Webview, extensionUri: vscode.Uri, k
     // The nonce admits main.js; the Preview's Markdown chunk is loaded by import(),
     // which carries no nonce, so scripts from the built assets are allowed too.
     `script-src 'nonce-${n}' ${webview.cspSource}`,
-    `style-src ${webview.cspSource}`,
+    // The nonce also admits the <style> elements the terminal renderer (xterm.js) creates for its
+    // theme and cell sizes; the webview gives them the nonce (webview/src/lib/styleNonce.ts).
+    `style-src ${webview.cspSource} 'nonce-${n}'`,
     `img-src ${webview.cspSource} blob: data:`,
     `font-src ${webview.cspSource}`,
   ].join('; ');
-  const title = kind === 'studio' ? 'Orchard Studio' : 'Architect';
+  const title = kind === 'studio' ? 'Orchard Studio' : kind === 'agents' ? 'Orchard Agents' : 'Architect';
   return `<!DOCTYPE html>
 <html lang="en">
 <head>

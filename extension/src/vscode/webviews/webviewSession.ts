@@ -8,6 +8,8 @@ import type { ChatService, ChatSurface } from '../chat/chatService';
 import { CommandId } from '../commands/commandIds';
 import { log } from '../log';
 import type { ApiKeyStore } from '../secrets';
+import { OperationsFeed, type OperationsSource } from '../operations/operationsFeed';
+import type { OperationsHost } from '../operations/operationsHost';
 
 export interface SessionServices {
   readonly index: BlueprintIndex;
@@ -15,6 +17,8 @@ export interface SessionServices {
   /** The open folder's blueprint use cases; undefined when no folder is open. */
   readonly blueprints: BlueprintWorkspace | undefined;
   readonly chat: ChatService;
+  /** Builds and their events, for the Agent Grid and the Studio's Build tab (loaded on the first watch). */
+  readonly operations: () => OperationsSource & Pick<OperationsHost, 'act'>;
 }
 
 /**
@@ -27,6 +31,8 @@ export class WebviewSession implements vscode.Disposable {
   private disposed = false;
   /** This webview as the chat service sees it: every chat message reaches it. */
   private readonly surface: ChatSurface = { post: (message) => this.post(message) };
+  /** Made on the webview's first `operations/watch`: a Studio that never shows builds loads no operations code. */
+  private feed: OperationsFeed | undefined;
 
   constructor(
     private readonly webview: vscode.Webview,
@@ -154,6 +160,18 @@ export class WebviewSession implements vscode.Disposable {
       case 'chat/retry':
         if (await this.knownChatSlug(message.slug)) await this.services.chat.retry(this.surface, message.slug);
         return;
+      case 'operations/watch':
+        if (this.kind === 'architect') return;
+        this.feed ??= new OperationsFeed(this.services.operations(), (m) => this.post(m));
+        this.feed.watch(message.ids);
+        return;
+      case 'operations/resync':
+        this.feed?.resync(message.id);
+        return;
+      case 'operations/action':
+        // The host acts only on an operation it knows, and asks before anything it cannot undo.
+        if (this.kind !== 'architect') await this.services.operations().act(message.id, message.action);
+        return;
       case 'git/init': {
         const blueprints = this.knownBlueprints(message.slug);
         if (!blueprints) return;
@@ -227,6 +245,7 @@ export class WebviewSession implements vscode.Disposable {
 
   dispose(): void {
     this.disposed = true;
+    this.feed?.dispose();
     for (const d of this.disposables) d.dispose();
   }
 }

@@ -50,6 +50,7 @@ describe('chooseProvider', () => {
       buildMaxParallel: 3,
       buildBudgetTokens: 2_000_000,
       buildCopyFiles: [],
+      previewCommand: '',
       memoryGlobs: DEFAULT_MEMORY_GLOBS,
       treeGlobs: DEFAULT_TREE_GLOBS,
     });

@@ -1,0 +1,114 @@
+/**
+ * The operations one surface shows (the Agent Grid, the Studio's Build tab):
+ * the host's list of every operation, and for each watched one its view,
+ * replayed from the log and then kept up by folding the live events with
+ * the same pure fold the host uses (core/operations/operationView.ts).
+ *
+ * Events are applied strictly in order: an event already seen is skipped,
+ * one after a gap asks the host for a resync, so a card never shows an event
+ * twice and never silently misses one. Terminal text goes to the cards'
+ * terminals as it comes (a listener per card), not through Svelte state: a
+ * terminal appends, it does not re-render.
+ */
+import { SvelteMap } from 'svelte/reactivity';
+import { applyViewEvents, type OperationView } from '../../../extension/src/core/operations/operationView';
+import type { HostToWebview, OperationAction, OperationSummaryMsg, WebviewToHost } from '../../../extension/src/core/protocol';
+import { MAX_WATCHED_OPERATIONS } from '../../../extension/src/core/protocol';
+
+type OperationsMessage = Extract<HostToWebview, { type: `operations/${string}` }>;
+/** Terminal text for a card: `reset` replaces what it shows (a replay), otherwise append. */
+export type TerminalListener = (text: string, reset: boolean) => void;
+
+declare global {
+  interface Window {
+    /** Events applied per operation, with the seqs seen twice or skipped: read by the e2e test and the benchmark. */
+    __orchardOperationEvents?: Record<string, { applied: number[]; lastSeq: number; duplicates: number; gaps: number; replays: number }>;
+  }
+}
+
+export class OperationsState {
+  /** null until the host's first list. */
+  list = $state.raw<OperationSummaryMsg[] | null>(null);
+  readonly views = new SvelteMap<string, OperationView>();
+  readonly #post: (message: WebviewToHost) => void;
+  readonly #terminals = new Map<string, Set<TerminalListener>>();
+  #watched: string[] | undefined;
+
+  constructor(post: (message: WebviewToHost) => void) {
+    this.#post = post;
+  }
+
+  /** The operations shown now (the host replays each new one); an empty list still subscribes to the list. */
+  watch(ids: readonly string[]): void {
+    const next = [...new Set(ids)].slice(0, MAX_WATCHED_OPERATIONS);
+    if (this.#watched && next.length === this.#watched.length && next.every((id, i) => id === this.#watched![i])) return;
+    this.#watched = next;
+    for (const id of [...this.views.keys()]) if (!next.includes(id)) this.views.delete(id);
+    this.#post({ type: 'operations/watch', ids: next });
+  }
+
+  act(id: string, action: OperationAction): void {
+    this.#post({ type: 'operations/action', id, action });
+  }
+
+  summary(id: string): OperationSummaryMsg | undefined {
+    return this.list?.find((s) => s.operation.id === id);
+  }
+
+  /** Calls `listener` with the terminal text so far, then with what comes; returns the unsubscriber. */
+  onTerminal(id: string, listener: TerminalListener): () => void {
+    let set = this.#terminals.get(id);
+    if (!set) this.#terminals.set(id, (set = new Set()));
+    set.add(listener);
+    const view = this.views.get(id);
+    if (view) listener(view.terminal, true);
+    return () => {
+      set.delete(listener);
+      if (set.size === 0) this.#terminals.delete(id);
+    };
+  }
+
+  handle(message: OperationsMessage): void {
+    switch (message.type) {
+      case 'operations/list':
+        this.list = message.operations;
+        return;
+      case 'operations/replay': {
+        if (!this.#watched?.includes(message.id)) return;
+        this.views.set(message.id, message.view);
+        const trace = this.#trace(message.id);
+        trace.replays++;
+        trace.lastSeq = message.view.seq;
+        for (const listener of this.#terminals.get(message.id) ?? []) listener(message.view.terminal, true);
+        return;
+      }
+      case 'operations/events': {
+        const view = this.views.get(message.id);
+        // Not replayed yet (or no longer watched): the replay will hold these.
+        if (!view) return;
+        const trace = this.#trace(message.id);
+        for (const event of message.events) {
+          if (event.seq <= trace.lastSeq) trace.duplicates++;
+          else if (event.seq === trace.lastSeq + 1) {
+            trace.applied.push(event.seq);
+            trace.lastSeq = event.seq;
+          }
+        }
+        if (trace.applied.length > 2000) trace.applied.splice(0, trace.applied.length - 1000);
+        const { view: next, gap, terminal } = applyViewEvents(view, message.events);
+        this.views.set(message.id, next);
+        if (terminal) for (const listener of this.#terminals.get(message.id) ?? []) listener(terminal, false);
+        if (gap) {
+          trace.gaps++;
+          this.#post({ type: 'operations/resync', id: message.id });
+        }
+        return;
+      }
+    }
+  }
+
+  #trace(id: string) {
+    const traces = (window.__orchardOperationEvents ??= {});
+    return (traces[id] ??= { applied: [], lastSeq: 0, duplicates: 0, gaps: 0, replays: 0 });
+  }
+}
