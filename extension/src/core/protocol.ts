@@ -137,6 +137,23 @@ export const OperationSummaryMsg = z.strictObject({
 });
 export type OperationSummaryMsg = z.infer<typeof OperationSummaryMsg>;
 
+/** A build's app served from its worktree for the Studio's live preview. */
+export const PreviewStateMsg = z.strictObject({
+  id: OperationId,
+  state: z.enum(['starting', 'running', 'failed', 'stopped']),
+  /** The command as it runs, e.g. `npm run dev`; null before one was chosen. */
+  command: z.nullable(z.string().check(z.maxLength(2000))),
+  /** What the iframe opens (through asExternalUri, so it works remotely); null unless running. */
+  url: z.nullable(z.string().check(z.maxLength(4096))),
+  /** Why it failed or stopped, in words. */
+  message: z.nullable(z.string().check(z.maxLength(4000))),
+  /** The server's last output, shown when it failed. */
+  output: z.string().check(z.maxLength(16_384)),
+  /** Bumped when the build changed the worktree (it completed): the iframe reloads. */
+  revision: z.int().check(z.nonnegative()),
+});
+export type PreviewStateMsg = z.infer<typeof PreviewStateMsg>;
+
 /** What the user can do with an operation from a card; each is the Operations view's command of the same name. */
 export const OperationAction = z.enum(['stop', 'showLog', 'discard', 'resume', 'openWorktree', 'answer']);
 export type OperationAction = z.infer<typeof OperationAction>;
@@ -215,6 +232,8 @@ export const HostToWebview = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('operations/replay'), id: OperationId, view: OperationView }),
   /** Live events of a watched operation, in order, batched; the first follows the last one sent. */
   z.strictObject({ type: z.literal('operations/events'), id: OperationId, events: z.array(OperationEvent).check(z.maxLength(10_000)) }),
+  /** A live preview started, runs, failed or stopped. */
+  z.strictObject({ type: z.literal('preview/state'), preview: PreviewStateMsg }),
 ]);
 export type HostToWebview = z.infer<typeof HostToWebview>;
 
@@ -267,6 +286,9 @@ export const WebviewToHost = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('operations/resync'), id: OperationId }),
   /** Stop, open the log, discard, resume, open the worktree or answer the question of an operation. */
   z.strictObject({ type: z.literal('operations/action'), id: OperationId, action: OperationAction }),
+  /** Serve the build's app from its worktree for the live preview (again, after it stopped). */
+  z.strictObject({ type: z.literal('preview/start'), id: OperationId }),
+  z.strictObject({ type: z.literal('preview/stop'), id: OperationId }),
 ]);
 export type WebviewToHost = z.infer<typeof WebviewToHost>;
 
@@ -289,6 +311,6 @@ export const StudioViewState = z.object({
   /** Pane widths as fractions of the Studio's width, chat / plan / preview. */
   paneSizes: z._default(z.tuple([z.number(), z.number(), z.number()]), [...DEFAULT_PANE_SIZES]),
   /** The Preview pane's tab. */
-  previewTab: z.catch(z._default(z.enum(['spec', 'build']), 'spec'), 'spec'),
+  previewTab: z.catch(z._default(z.enum(['spec', 'build', 'app']), 'spec'), 'spec'),
 });
 export type StudioViewState = z.infer<typeof StudioViewState>;

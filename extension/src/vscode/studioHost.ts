@@ -18,6 +18,8 @@ import { webviewHtml, webviewOptions } from './webviews/webviewHtml';
 import { WebviewSession, type SessionServices } from './webviews/webviewSession';
 import { AgentsPanel } from './webviews/agentsPanel';
 import { OperationsHost } from './operations/operationsHost';
+import { PreviewHost } from './operations/previewHost';
+import { startLoopProbe } from './operations/loopProbe';
 
 export class StudioHost implements vscode.Disposable {
   private readonly services: SessionServices;
@@ -25,6 +27,7 @@ export class StudioHost implements vscode.Disposable {
   private folderServices: FolderServices | undefined;
   private readonly chat: ChatService;
   private operationsHost: OperationsHost | undefined;
+  private previewHost: PreviewHost | undefined;
 
   constructor(
     private readonly extensionUri: vscode.Uri,
@@ -52,12 +55,19 @@ export class StudioHost implements vscode.Disposable {
       },
       chat: this.chat,
       operations: () => host.operations,
+      previews: () => host.previews,
     };
+  }
+
+  /** Live previews of builds' apps (made on first use). */
+  get previews(): PreviewHost {
+    return (this.previewHost ??= new PreviewHost(this.operations));
   }
 
   /** Builds and the Operations view (made on first use). */
   get operations(): OperationsHost {
     const index = this.services.index;
+    if (!this.operationsHost) startLoopProbe(process.env.ORCHARD_LOOP_PROBE); // test/bench/agents.mjs only
     return (this.operationsHost ??= new OperationsHost(this.extensionUri, this.apiKeys, {
       featureName: (slug) => {
         const entry = index.find(slug);
@@ -186,6 +196,7 @@ export class StudioHost implements vscode.Disposable {
     // Running turns stop and save what they had before the store closes.
     await this.chat.close();
     StudioPanel.disposeCurrent();
+    this.previewHost?.dispose();
     this.operationsHost?.dispose();
     this.services.index.dispose();
     const folderServices = this.folderServices;

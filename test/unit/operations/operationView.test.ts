@@ -22,8 +22,9 @@ const build = numbered([
   { type: 'tool-call', callId: 'c1', tool: 'write_file', input: '{"path":"src/greet.ts","content":"x"}' },
   { type: 'tool-result', callId: 'c1', ok: true, output: 'wrote src/greet.ts' },
   { type: 'tool-call', callId: 'c2', tool: 'run_command', input: '{"command":"npm test"}' },
-  { type: 'command-output', callId: 'c2', stream: 'stdout', text: '\x1b[32m✓\x1b[39m 3 tests passed\n' },
-  { type: 'command-exit', callId: 'c2', exitCode: 0, signal: null, timedOut: false },
+  // The runner numbers commands itself: their events do not carry the tool call's id.
+  { type: 'command-output', callId: 'cmd-1', stream: 'stdout', text: '\x1b[32m✓\x1b[39m 3 tests passed\n' },
+  { type: 'command-exit', callId: 'cmd-1', exitCode: 0, signal: null, timedOut: false },
   { type: 'tool-result', callId: 'c2', ok: true, output: 'exit 0\n✓ 3 tests passed' },
   { type: 'question', questionId: 'q1', command: 'npm install left-pad', reason: 'not a project command' },
 ]);
@@ -51,6 +52,13 @@ describe('the operation view', () => {
     expect(terminal).toBe(view.terminal);
     // The streamed command's result is not written a second time.
     expect(view.terminal.match(/3 tests passed/g)).toHaveLength(1);
+    // A command that printed nothing: its exit is the whole story, not the tool's wording of it.
+    const silent = numbered([
+      { type: 'tool-call', callId: 's1', tool: 'run_command', input: '{"command":"touch x"}' },
+      { type: 'command-exit', callId: 'cmd-7', exitCode: 0, signal: null, timedOut: false },
+      { type: 'tool-result', callId: 's1', ok: true, output: 'The command exited with 0. It printed nothing.' },
+    ]);
+    expect(applyViewEvents(emptyView(), silent).view.terminal).toBe('\x1b[1m$ touch x\x1b[22m\n\x1b[2m[exit 0]\x1b[22m\n\n');
   });
 
   it('writes a command result that did not stream (Claude Code Bash), and marks a failure', () => {

@@ -32,8 +32,8 @@ export interface DiffView {
   sectionsChanged: string[];
 }
 
-/** The Preview pane's tabs: the spec, or the selected blueprint's build. */
-export type PreviewTab = 'spec' | 'build';
+/** The Preview pane's tabs: the spec, the selected blueprint's build, or its app served from the build's worktree. */
+export type PreviewTab = 'spec' | 'build' | 'app';
 
 export interface Notice {
   id: number;
@@ -143,6 +143,7 @@ export class AppState {
       case 'operations/list':
       case 'operations/replay':
       case 'operations/events':
+      case 'preview/state':
         this.operations.handle(message);
         break;
       case 'notice': {

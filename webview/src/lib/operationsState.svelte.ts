@@ -12,24 +12,42 @@
  */
 import { SvelteMap } from 'svelte/reactivity';
 import { applyViewEvents, type OperationView } from '../../../extension/src/core/operations/operationView';
-import type { HostToWebview, OperationAction, OperationSummaryMsg, WebviewToHost } from '../../../extension/src/core/protocol';
+import type { HostToWebview, OperationAction, OperationSummaryMsg, PreviewStateMsg, WebviewToHost } from '../../../extension/src/core/protocol';
 import { MAX_WATCHED_OPERATIONS } from '../../../extension/src/core/protocol';
 
-type OperationsMessage = Extract<HostToWebview, { type: `operations/${string}` }>;
+type OperationsMessage = Extract<HostToWebview, { type: `operations/${string}` | 'preview/state' }>;
 /** Terminal text for a card: `reset` replaces what it shows (a replay), otherwise append. */
 export type TerminalListener = (text: string, reset: boolean) => void;
 
 declare global {
   interface Window {
     /** Events applied per operation, with the seqs seen twice or skipped: read by the e2e test and the benchmark. */
-    __orchardOperationEvents?: Record<string, { applied: number[]; lastSeq: number; duplicates: number; gaps: number; replays: number }>;
+    __orchardOperationEvents?: Record<string, OperationTrace>;
   }
+}
+
+/** What one surface saw of an operation's events: the e2e test's and the benchmark's evidence. */
+export interface OperationTrace {
+  /** Seqs applied live after the replay, in order (the last 1,000 to 2,000). */
+  applied: number[];
+  lastSeq: number;
+  duplicates: number;
+  gaps: number;
+  replays: number;
+  /** Date.now() when the surface asked for it, when its replay arrived, and the frame after. */
+  watchedAt?: number;
+  replayedAt?: number;
+  paintedAt?: number;
+  /** Milliseconds from an event's time (when its runner logged it) to its being applied here; the last 5,000. */
+  lagMs: number[];
 }
 
 export class OperationsState {
   /** null until the host's first list. */
   list = $state.raw<OperationSummaryMsg[] | null>(null);
   readonly views = new SvelteMap<string, OperationView>();
+  /** Live previews of builds' apps, by operation (the Studio's App tab). */
+  readonly previews = new SvelteMap<string, PreviewStateMsg>();
   readonly #post: (message: WebviewToHost) => void;
   readonly #terminals = new Map<string, Set<TerminalListener>>();
   #watched: string[] | undefined;
@@ -42,9 +60,19 @@ export class OperationsState {
   watch(ids: readonly string[]): void {
     const next = [...new Set(ids)].slice(0, MAX_WATCHED_OPERATIONS);
     if (this.#watched && next.length === this.#watched.length && next.every((id, i) => id === this.#watched![i])) return;
+    const before = this.#watched ?? [];
     this.#watched = next;
+    for (const id of next) if (!before.includes(id)) this.#trace(id).watchedAt = Date.now();
     for (const id of [...this.views.keys()]) if (!next.includes(id)) this.views.delete(id);
     this.#post({ type: 'operations/watch', ids: next });
+  }
+
+  startPreview(id: string): void {
+    this.#post({ type: 'preview/start', id });
+  }
+
+  stopPreview(id: string): void {
+    this.#post({ type: 'preview/stop', id });
   }
 
   act(id: string, action: OperationAction): void {
@@ -70,6 +98,9 @@ export class OperationsState {
 
   handle(message: OperationsMessage): void {
     switch (message.type) {
+      case 'preview/state':
+        this.previews.set(message.preview.id, message.preview);
+        return;
       case 'operations/list':
         this.list = message.operations;
         return;
@@ -79,6 +110,8 @@ export class OperationsState {
         const trace = this.#trace(message.id);
         trace.replays++;
         trace.lastSeq = message.view.seq;
+        trace.replayedAt = Date.now();
+        requestAnimationFrame(() => (trace.paintedAt = Date.now()));
         for (const listener of this.#terminals.get(message.id) ?? []) listener(message.view.terminal, true);
         return;
       }
@@ -87,7 +120,9 @@ export class OperationsState {
         // Not replayed yet (or no longer watched): the replay will hold these.
         if (!view) return;
         const trace = this.#trace(message.id);
+        const now = Date.now();
         for (const event of message.events) {
+          trace.lagMs.push(now - Date.parse(event.time));
           if (event.seq <= trace.lastSeq) trace.duplicates++;
           else if (event.seq === trace.lastSeq + 1) {
             trace.applied.push(event.seq);
@@ -95,6 +130,7 @@ export class OperationsState {
           }
         }
         if (trace.applied.length > 2000) trace.applied.splice(0, trace.applied.length - 1000);
+        if (trace.lagMs.length > 10_000) trace.lagMs.splice(0, trace.lagMs.length - 5000);
         const { view: next, gap, terminal } = applyViewEvents(view, message.events);
         this.views.set(message.id, next);
         if (terminal) for (const listener of this.#terminals.get(message.id) ?? []) listener(terminal, false);
@@ -109,6 +145,6 @@ export class OperationsState {
 
   #trace(id: string) {
     const traces = (window.__orchardOperationEvents ??= {});
-    return (traces[id] ??= { applied: [], lastSeq: 0, duplicates: 0, gaps: 0, replays: 0 });
+    return (traces[id] ??= { applied: [], lastSeq: 0, duplicates: 0, gaps: 0, replays: 0, lagMs: [] });
   }
 }

@@ -51,7 +51,7 @@ export const OperationView = z.strictObject({
   terminalChars: z.int().check(z.nonnegative()),
   /** What the agent is doing now, in words ("Running `npm test`"); null when nothing runs. */
   activity: z.nullable(z.string().check(z.maxLength(MAX_COMMAND_TEXT + 100))),
-  /** Command tools whose output came as command-output events (their result is not written again). */
+  /** Command tools whose output and exit came as events (their result is not written again). */
   streamedCalls: z.array(name).check(z.maxLength(64)),
 });
 export type OperationView = z.infer<typeof OperationView>;
@@ -235,8 +235,14 @@ function fold(view: OperationView, event: OperationEvent): void {
       return;
     }
     case 'command-output':
-      if (!view.streamedCalls.includes(event.callId)) view.streamedCalls = [...view.streamedCalls, event.callId].slice(-64);
+    case 'command-exit': {
+      // The command's events carry the runner's own id (`cmd-1`), not the tool call's: they belong to
+      // the command tool call still running. Its output and exit are in the terminal, so its result
+      // is not written again.
+      const call = view.entries[lastIndex(view.entries, (e) => e.kind === 'tool' && e.state === 'running' && COMMAND_TOOLS.has(e.tool))];
+      if (call?.kind === 'tool' && !view.streamedCalls.includes(call.callId)) view.streamedCalls = [...view.streamedCalls, call.callId].slice(-64);
       return;
+    }
     case 'phase-started':
       push(view, { kind: 'phase', ...at, phase: event.phase, state: 'started' });
       view.activity = PHASE_ACTIVITY[event.phase];
@@ -278,7 +284,6 @@ function fold(view: OperationView, event: OperationEvent): void {
       push(view, { kind: 'note', ...at, level: 'error', text: cut(event.message) });
       return;
     case 'usage':
-    case 'command-exit':
       return;
   }
 }

@@ -5,7 +5,10 @@
  * it runs in the runner process (`dist/cli.js build`), which outlives a
  * window reload.
  */
+import { promises as fsp } from 'node:fs';
 import * as path from 'node:path';
+import { previewCommand, type PreviewCommand } from '../../core/preview/previewCommand';
+import { readFileInside } from '../../platform/confinedPath';
 import { parseOperationEvent, type OperationEvent } from '../../core/operations/operationEvents';
 import { applyViewEvents, emptyView, MAX_TERMINAL_CHARS, MAX_TIMELINE, type OperationView } from '../../core/operations/operationView';
 import { followEvents, operationLogPath, readEvents } from '../../store/operations/operationLog';
@@ -14,6 +17,7 @@ import { operationsDir } from './operationControl';
 
 export { answerQuestion, cancelOperation, defaultStateDir, discardOperation, listOperations, loadOperation, operationsDir, runnerOf } from './operationControl';
 export { parseOperationEvent };
+export { startPreviewServer, type PreviewServer } from '../preview/previewServer';
 
 /** What a build would start from: the commit, its branch and what it leaves out (nothing is created). */
 export async function buildBase(repoRoot: string, stateDir: string) {
@@ -57,4 +61,11 @@ export async function foldOperationView(stateDir: string, id: string, lastSeq: n
     const full = view.entries.length >= MAX_TIMELINE || view.terminal.length >= MAX_TERMINAL_CHARS / 2;
     if (fromSeq === 1 || full || signal?.aborted) return view;
   }
+}
+
+/** What serves the app of a build's worktree: the setting, else its package.json's dev or start script. */
+export async function worktreePreviewCommand(worktree: string, setting: string): Promise<PreviewCommand | { problem: string }> {
+  const rootNames = new Set(await fsp.readdir(worktree));
+  const packageJson = rootNames.has('package.json') ? await readFileInside(worktree, 'package.json').catch(() => undefined) : undefined;
+  return previewCommand({ setting: setting === '' ? undefined : setting, rootNames, packageJson });
 }

@@ -266,6 +266,11 @@ export class OperationsHost implements vscode.Disposable {
       }));
   }
 
+  /** A known operation's record as last folded. */
+  operation(id: string): Operation | undefined {
+    return this.operations.get(id);
+  }
+
   /** A known operation's view, folded from the tail of its log. */
   async foldView(id: string): Promise<OperationView | undefined> {
     const op = this.operations.get(id);

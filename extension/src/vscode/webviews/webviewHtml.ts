@@ -45,6 +45,9 @@ export function webviewHtml(webview: vscode.Webview, extensionUri: vscode.Uri, k
     `style-src ${webview.cspSource} 'nonce-${n}'`,
     `img-src ${webview.cspSource} blob: data:`,
     `font-src ${webview.cspSource}`,
+    // The Studio's App tab shows a build's dev server, at an address only known once it runs
+    // (forwarded by asExternalUri: localhost, a proxy path, a Codespaces domain), as Simple Browser does.
+    ...(kind === 'studio' ? ['frame-src http: https:'] : []),
   ].join('; ');
   const title = kind === 'studio' ? 'Orchard Studio' : kind === 'agents' ? 'Orchard Agents' : 'Architect';
   return `<!DOCTYPE html>

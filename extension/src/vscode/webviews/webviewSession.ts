@@ -10,6 +10,7 @@ import { log } from '../log';
 import type { ApiKeyStore } from '../secrets';
 import { OperationsFeed, type OperationsSource } from '../operations/operationsFeed';
 import type { OperationsHost } from '../operations/operationsHost';
+import type { PreviewHost } from '../operations/previewHost';
 
 export interface SessionServices {
   readonly index: BlueprintIndex;
@@ -19,6 +20,8 @@ export interface SessionServices {
   readonly chat: ChatService;
   /** Builds and their events, for the Agent Grid and the Studio's Build tab (loaded on the first watch). */
   readonly operations: () => OperationsSource & Pick<OperationsHost, 'act'>;
+  /** Live previews of builds' apps (the Studio's App tab). */
+  readonly previews: () => PreviewHost;
 }
 
 /**
@@ -33,6 +36,8 @@ export class WebviewSession implements vscode.Disposable {
   private readonly surface: ChatSurface = { post: (message) => this.post(message) };
   /** Made on the webview's first `operations/watch`: a Studio that never shows builds loads no operations code. */
   private feed: OperationsFeed | undefined;
+  /** Set on the first `preview/start`: this Studio's previews stop when it closes. */
+  private previews: PreviewHost | undefined;
 
   constructor(
     private readonly webview: vscode.Webview,
@@ -172,6 +177,17 @@ export class WebviewSession implements vscode.Disposable {
         // The host acts only on an operation it knows, and asks before anything it cannot undo.
         if (this.kind !== 'architect') await this.services.operations().act(message.id, message.action);
         return;
+      case 'preview/start':
+        if (this.kind !== 'studio') return;
+        if (!this.previews) {
+          this.previews = this.services.previews();
+          this.disposables.push(this.previews.onDidChange((preview) => void this.post({ type: 'preview/state', preview })));
+        }
+        await this.previews.start(message.id);
+        return;
+      case 'preview/stop':
+        await this.previews?.stop(message.id);
+        return;
       case 'git/init': {
         const blueprints = this.knownBlueprints(message.slug);
         if (!blueprints) return;
@@ -246,6 +262,7 @@ export class WebviewSession implements vscode.Disposable {
   dispose(): void {
     this.disposed = true;
     this.feed?.dispose();
+    void this.previews?.stopAll();
     for (const d of this.disposables) d.dispose();
   }
 }
