@@ -295,7 +295,9 @@ describe('Build in VS Code', { timeout: 12 * 60_000 }, () => {
     await dialog.getByRole('button', { name: 'Discard', exact: true }).click();
     await operationRow('discarded').waitFor({ timeout: 30_000 });
     // The Studio (restored by the reload, on its App tab) stops the discarded build's app.
+    await page.locator('.tab', { hasText: 'Orchard Studio' }).first().click();
     const studio = await webviewFrame(page, { testId: 'studio', timeout: 45_000 });
+    await studio.locator('[data-testid="preview-tab-app"]').click();
     await studio.locator('[data-testid="app-preview"]', { hasText: /discarded/ }).waitFor({ timeout: 30_000 });
     assert.equal(orchardBranches(), 'orchard/greeting-1');
     assert.equal(git('worktree', 'list', '--porcelain').split('\n\n').length, 2, 'the main checkout and greeting-1 only');
