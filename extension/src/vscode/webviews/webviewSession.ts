@@ -91,6 +91,10 @@ export class WebviewSession implements vscode.Disposable {
   private async handle(message: WebviewToHost): Promise<void> {
     switch (message.type) {
       case 'ready':
+        // A webview that loads again (shown after being hidden, reloaded) starts with nothing:
+        // its operations feed starts over with its next watch (the list, then a replay per card).
+        this.feed?.dispose();
+        this.feed = undefined;
         await this.sendInit();
         await this.sendSnapshot(await this.services.index.list());
         return;
