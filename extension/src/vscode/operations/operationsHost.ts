@@ -59,6 +59,8 @@ export class OperationsHost implements vscode.Disposable {
   private bundleLoaded: OperationsBundle | undefined;
   private place: Place | undefined;
   private refreshing: Promise<void> | undefined;
+  /** The place whose state folder was listed (see listed()). */
+  private listedFor: Place | undefined;
   private watcher: fs.FSWatcher | undefined;
   private changeTimer: ReturnType<typeof setTimeout> | undefined;
   private disposed = false;
@@ -115,7 +117,7 @@ export class OperationsHost implements vscode.Disposable {
    */
   async children(element?: string): Promise<string[]> {
     if (element === undefined) {
-      await Promise.all([this.refresh(), this.blueprints.ready().catch(() => undefined)]);
+      await Promise.all([this.listed(), this.blueprints.ready().catch(() => undefined)]);
       return groupOperations(this.operations.values()).map((g) => groupElement(g.id));
     }
     const parsed = parseElement(element);
@@ -142,6 +144,20 @@ export class OperationsHost implements vscode.Disposable {
     return operationsOverview(this.operations.values(), (slug) => this.blueprints.featureName(slug), Date.now());
   }
 
+  /**
+   * The state folder listed once for this folder; after that the records stay current by
+   * themselves (followers fold the events of what runs, the folder watch brings new ones).
+   * Listing again on every change re-reads every log: with a long build streaming, that kept
+   * the extension host busy and its views behind.
+   */
+  private listed(): Promise<void> {
+    const place = this.placeNow();
+    if (!place || this.listedFor === place) return Promise.resolve();
+    return this.refresh().then(() => {
+      this.listedFor = place;
+    });
+  }
+
   /** Lists the state folder again and follows what still runs; one refresh at a time. */
   refresh(): Promise<void> {
     this.refreshing ??= this.refreshNow().finally(() => (this.refreshing = undefined));
@@ -160,7 +176,9 @@ export class OperationsHost implements vscode.Disposable {
     }
     for (const op of listed) {
       const known = this.operations.get(op.id);
-      if (!known || known.lastSeq <= op.lastSeq) this.operations.set(op.id, op);
+      // A followed operation's record is its follower's: set ahead of it, the follower would
+      // drop the events in between, and every view watching it would miss them.
+      if (!known || (known.lastSeq <= op.lastSeq && !this.followers.has(op.id))) this.operations.set(op.id, op);
       this.track(this.operations.get(op.id)!);
     }
     this.watch(place);
@@ -179,7 +197,11 @@ export class OperationsHost implements vscode.Disposable {
       fs.mkdirSync(dir, { recursive: true });
       // A build started elsewhere (another window, `orchard build` in a terminal) appears here.
       this.watcher = fs.watch(dir, (_event, name) => {
-        if (typeof name === 'string' && name.endsWith('.json') && !this.operations.has(name.slice(0, -5))) void this.refresh().then(() => this.changed());
+        if (typeof name !== 'string') return;
+        if (name.endsWith('.json') && !this.operations.has(name.slice(0, -5))) void this.refresh().then(() => this.changed());
+        // An operation nobody here follows changed elsewhere (discarded or resumed from a terminal): read it again.
+        const id = name.endsWith('.jsonl') ? name.slice(0, -6) : undefined;
+        if (id && this.operations.has(id) && !this.followers.has(id)) this.reloadSoon(id);
       });
       this.watcher.on('error', () => undefined);
     } catch (error) {
@@ -255,7 +277,7 @@ export class OperationsHost implements vscode.Disposable {
 
   /** Every operation as a card shows it, newest first. */
   async summaries(): Promise<OperationSummaryMsg[]> {
-    await Promise.all([this.refresh(), this.blueprints.ready().catch(() => undefined)]);
+    await Promise.all([this.listed(), this.blueprints.ready().catch(() => undefined)]);
     return [...this.operations.values()]
       .sort((a, b) => (a.id < b.id ? 1 : -1))
       .slice(0, MAX_SHOWN)
@@ -452,6 +474,22 @@ export class OperationsHost implements vscode.Disposable {
     if (picked === 'Show Operations') void vscode.commands.executeCommand('orchard.operations.focus');
   }
 
+  private readonly reloadTimers = new Map<string, ReturnType<typeof setTimeout>>();
+
+  private reloadSoon(id: string): void {
+    if (this.reloadTimers.has(id)) return;
+    this.reloadTimers.set(
+      id,
+      setTimeout(() => {
+        this.reloadTimers.delete(id);
+        void this.reload(id).then(() => {
+          const op = this.operations.get(id);
+          if (op) this.track(op);
+        });
+      }, 300),
+    );
+  }
+
   private async reload(id: string): Promise<void> {
     const place = this.requirePlace();
     const op = await this.bundle().loadOperation(place.stateDir, id).catch(() => undefined);
@@ -467,6 +505,7 @@ export class OperationsHost implements vscode.Disposable {
     this.stopFollowing();
     this.watcher?.close();
     if (this.changeTimer) clearTimeout(this.changeTimer);
+    for (const timer of this.reloadTimers.values()) clearTimeout(timer);
     this.documents.dispose();
     this._onDidChange.dispose();
     this._onDidEvent.dispose();
