@@ -18,7 +18,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { parseCopyPattern } from '../../core/operations/copyPatterns';
-import { operationId, type Operation } from '../../core/operations/operation';
+import { isValidOperationId, operationId, type Operation } from '../../core/operations/operation';
 import { applyEvent, type OperationEvent } from '../../core/operations/operationEvents';
 import { groupElement, groupOperations, operationsOverview, parseElement, phaseElement, phaseRow, type OperationsOverview } from '../../core/operations/operationGroups';
 import type { OperationView } from '../../core/operations/operationView';
@@ -198,10 +198,10 @@ export class OperationsHost implements vscode.Disposable {
       // A build started elsewhere (another window, `orchard build` in a terminal) appears here.
       this.watcher = fs.watch(dir, (_event, name) => {
         if (typeof name !== 'string') return;
-        if (name.endsWith('.json') && !this.operations.has(name.slice(0, -5))) void this.refresh().then(() => this.changed());
-        // An operation nobody here follows changed elsewhere (discarded or resumed from a terminal): read it again.
-        const id = name.endsWith('.jsonl') ? name.slice(0, -6) : undefined;
-        if (id && this.operations.has(id) && !this.followers.has(id)) this.reloadSoon(id);
+        // A new record: read that operation alone (listing them all again re-reads every log).
+        // A log nobody here follows changed elsewhere (discarded or resumed from a terminal): read it again.
+        const id = name.endsWith('.json') ? name.slice(0, -5) : name.endsWith('.jsonl') ? name.slice(0, -6) : undefined;
+        if (id && isValidOperationId(id) && !this.followers.has(id) && (name.endsWith('.jsonl') ? this.operations.has(id) : !this.operations.has(id))) this.reloadSoon(id);
       });
       this.watcher.on('error', () => undefined);
     } catch (error) {
