@@ -79,6 +79,11 @@ export class OperationsState {
     this.#post({ type: 'operations/action', id, action });
   }
 
+  /** A blueprint's newest operation (the list is newest first): what the Build and App tabs show. */
+  latestOf(slug: string | undefined): OperationSummaryMsg | undefined {
+    return slug ? this.list?.find((s) => s.operation.slug === slug) : undefined;
+  }
+
   summary(id: string): OperationSummaryMsg | undefined {
     return this.list?.find((s) => s.operation.id === id);
   }

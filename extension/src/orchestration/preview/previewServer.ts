@@ -19,7 +19,8 @@
 import { spawn } from 'node:child_process';
 import * as fsp from 'node:fs/promises';
 import * as net from 'node:net';
-import { findServedUrl, stripAnsi, withPort } from '../../core/preview/previewCommand';
+import { findServedUrl, previewCommand, stripAnsi, withPort, type PreviewCommand } from '../../core/preview/previewCommand';
+import { readFileInside } from '../../platform/confinedPath';
 import { resolveExecutable } from '../../platform/executables';
 import { killTree } from '../../platform/processTree';
 
@@ -254,4 +255,11 @@ function abortError(message: string): Error {
 
 function formatSeconds(ms: number): string {
   return ms % 1000 === 0 ? `${ms / 1000} s` : `${(ms / 1000).toFixed(1)} s`;
+}
+
+/** What serves the app of a build's worktree: the setting, else its package.json's dev or start script. */
+export async function worktreePreviewCommand(worktree: string, setting: string): Promise<PreviewCommand | { problem: string }> {
+  const rootNames = new Set(await fsp.readdir(worktree));
+  const packageJson = rootNames.has('package.json') ? await readFileInside(worktree, 'package.json').catch(() => undefined) : undefined;
+  return previewCommand({ setting: setting === '' ? undefined : setting, rootNames, packageJson });
 }

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { NewOperationEvent } from '../../../../extension/src/core/operations/operationEvents';
 import { MAX_TIMELINE } from '../../../../extension/src/core/operations/operationView';
-import { foldOperationView } from '../../../../extension/src/orchestration/operations/operationsBundle';
+import { foldOperationView } from '../../../../extension/src/orchestration/operations/operationReplay';
 
 const ID = 'op-00000abc-0123456789abcdef';
 const dirs: string[] = [];
