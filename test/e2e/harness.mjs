@@ -246,7 +246,7 @@ export async function workbenchProblems(page) {
 }
 
 /** Closes a modal dialog left by an earlier step: it swallows every key, F1 included. */
-async function dismissDialogs(page) {
+export async function dismissDialogs(page) {
   for (let i = 0; i < 3 && (await page.locator('.monaco-dialog-box').isVisible().catch(() => false)); i++) {
     console.log(`[harness] dismissing dialog: ${(await page.locator('.monaco-dialog-box').innerText()).replace(/\s+/g, ' ')}`);
     await page.keyboard.press('Escape');

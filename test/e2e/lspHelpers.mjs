@@ -5,16 +5,44 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { runCommand } from './harness.mjs';
+import { dismissDialogs, runCommand, workbenchProblems } from './harness.mjs';
 import { sleep } from './sessionBasics.mjs';
 
 const escapeRegExp = (s) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
-/** Quick Open (Ctrl+P) a workspace-relative path and wait for its editor tab to be active. */
-export async function openFile(page, relativePath, { timeout = 20_000 } = {}) {
+/**
+ * Quick Open (Ctrl+P) a workspace-relative path and wait for its editor tab to be active. On a
+ * loaded machine a step can be lost (a dialog swallowing the keys, a click on a row the list
+ * re-rendered under it), so an attempt that does not end with the tab active is tried again from
+ * a closed Quick Open; the error says what the workbench was showing.
+ */
+export async function openFile(page, relativePath, { timeout = 40_000 } = {}) {
+  const deadline = Date.now() + timeout;
+  let lastError;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await openFileOnce(page, relativePath, Math.max(2_000, Math.min(8_000 * attempt, deadline - Date.now())));
+      return;
+    } catch (error) {
+      lastError = error;
+    }
+    if (Date.now() >= deadline) break;
+    await page.keyboard.press('Escape');
+    await sleep(200);
+  }
+  const showing = await workbenchProblems(page);
+  throw new Error(`could not open ${relativePath} with Quick Open: ${lastError.message}${showing ? `\nthe workbench showed:\n${showing}` : ''}`);
+}
+
+async function openFileOnce(page, relativePath, timeout) {
   const input = page.locator('.quick-input-widget .quick-input-box input');
+  await dismissDialogs(page);
   await page.keyboard.press('Control+P');
-  await input.waitFor({ timeout });
+  // Ctrl+P is lost while focus is somewhere that swallows it; the title bar's search opens the same Quick Open.
+  if (!(await input.waitFor({ timeout: Math.min(3_000, timeout) }).then(() => true, () => false))) {
+    await page.locator('.command-center .search-label, .command-center-center').first().click();
+    await input.waitFor({ timeout });
+  }
   await input.fill(relativePath);
   const name = relativePath.split('/').pop();
   // The list first shows recently opened files; wait for the filtered row and click it rather than trusting Enter.
