@@ -156,18 +156,23 @@ export async function* followEvents<E extends LoggedEvent>(file: string, parse: 
     const scanner = new LogScanner(file, parse, options);
     await scanner.seek(handle);
     let seen = { size: -1, mtimeMs: -1 };
+    let watched = true; // the first pass reads whatever is there
     while (!signal.aborted) {
+      // A change the watch reported is read at once; a poll first asks whether anything changed, so
+      // it reads nothing when nothing is new (a trailing run of bad lines is re-read only on change).
+      // Streaming, that is a stat and one read per change, not two stats and two reads: half the
+      // calls into the thread pool the extension host shares with every other extension.
+      const stat = watched ? undefined : await handle.stat();
       changed = false;
-      const stat = await handle.stat();
-      // A poll with nothing new reads nothing (a trailing run of bad lines is re-read only on change).
-      if (stat.size !== seen.size || stat.mtimeMs !== seen.mtimeMs) {
-        seen = { size: stat.size, mtimeMs: stat.mtimeMs };
-        for await (const event of scanner.scan(handle)) {
+      if (!stat || stat.size !== seen.size || stat.mtimeMs !== seen.mtimeMs) {
+        if (stat) seen = { size: stat.size, mtimeMs: stat.mtimeMs };
+        for await (const event of scanner.scan(handle, stat?.size)) {
           if (signal.aborted) return;
           yield event;
         }
       }
       await nextChange();
+      watched = changed;
     }
   } finally {
     signal.removeEventListener('abort', onAbort);
@@ -225,8 +230,9 @@ class LogScanner<E extends LoggedEvent> {
     }
   }
 
-  async *scan(handle: fsp.FileHandle): AsyncGenerator<E> {
-    const { size } = await handle.stat();
+  /** The complete lines past the last one read; `knownSize` is the file's size if just looked up. */
+  async *scan(handle: fsp.FileHandle, knownSize?: number): AsyncGenerator<E> {
+    const size = knownSize ?? (await handle.stat()).size;
     if (size < this.resume) {
       // Cut below a line already read: not something the writer does. Start over; the
       // seq check keeps what was yielded from being yielded again.
@@ -280,6 +286,8 @@ class LogScanner<E extends LoggedEvent> {
         held += bytesRead - from;
       }
       pos += bytesRead;
+      // A short read of a regular file is its end: asking again would only read nothing.
+      if (bytesRead < CHUNK) return;
     }
   }
 
