@@ -93,9 +93,12 @@ describe('host -> webview', () => {
     const { view } = applyViewEvents(emptyView(), [{ seq: 1, time: '2026-12-07T10:00:01.000Z', type: 'agent-text', text: 'hello' }]);
     expect(parseHostMessage({ type: 'operations/replay', id: operation.id, view }).ok).toBe(true);
     expect(parseHostMessage({ type: 'operations/replay', id: operation.id, view: { ...view, terminal: 'x'.repeat(70_000) } }).ok).toBe(false);
-    expect(parseHostMessage({ type: 'operations/events', id: operation.id, events: [{ seq: 2, time: '2026-12-07T10:00:02.000Z', type: 'command-output', callId: 'c', stream: 'stdout', text: 'ok' }] }).ok).toBe(true);
-    expect(parseHostMessage({ type: 'operations/events', id: operation.id, events: [{ seq: 0, time: '2026-12-07T10:00:02.000Z', type: 'agent-text', text: 'x' }] }).ok).toBe(false);
-    expect(parseHostMessage({ type: 'operations/events', id: 'op-1', events: [] }).ok).toBe(false);
+    const output = { seq: 2, time: '2026-12-07T10:00:02.000Z', type: 'command-output', callId: 'c', stream: 'stdout', text: 'ok' };
+    expect(parseHostMessage({ type: 'operations/events', batches: [{ id: operation.id, events: [output] }] }).ok).toBe(true);
+    expect(parseHostMessage({ type: 'operations/events', batches: [{ id: operation.id, events: [{ seq: 0, time: '2026-12-07T10:00:02.000Z', type: 'agent-text', text: 'x' }] }] }).ok).toBe(false);
+    expect(parseHostMessage({ type: 'operations/events', batches: [{ id: 'op-1', events: [output] }] }).ok).toBe(false);
+    expect(parseHostMessage({ type: 'operations/events', batches: [{ id: operation.id, events: [] }] }).ok).toBe(false);
+    expect(parseHostMessage({ type: 'operations/events', batches: [] }).ok).toBe(false);
   });
 
   it('carries how many credentials the host removed from a user message, a positive count only', () => {

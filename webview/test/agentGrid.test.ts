@@ -98,16 +98,16 @@ describe('the Agent Grid', () => {
       ],
       4,
     );
-    app.handle({ type: 'operations/events', id: RUNNING, events: live });
+    app.handle({ type: 'operations/events', batches: [{ id: RUNNING, events: live }] });
     // The same events again (a host that sent twice) change nothing.
-    app.handle({ type: 'operations/events', id: RUNNING, events: live });
+    app.handle({ type: 'operations/events', batches: [{ id: RUNNING, events: live }] });
     flushSync();
     expect(timeline.textContent).toContain('Run `npm test`');
     expect(screen.getByTestId('agent-activity').textContent).toBe('Running `npm test`');
     expect(terminal).toEqual(['reset:', '\x1b[1m$ npm test\x1b[22m\nok 1\n']);
     expect(window.__orchardOperationEvents?.[RUNNING]).toMatchObject({ applied: [4, 5], lastSeq: 5, duplicates: 2, gaps: 0 });
 
-    app.handle({ type: 'operations/events', id: RUNNING, events: numbered([{ type: 'agent-text', text: 'later' }], 9) });
+    app.handle({ type: 'operations/events', batches: [{ id: RUNNING, events: numbered([{ type: 'agent-text', text: 'later' }], 9) }] });
     expect(api.posted.at(-1)).toEqual({ type: 'operations/resync', id: RUNNING });
   });
 

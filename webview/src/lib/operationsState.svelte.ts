@@ -12,6 +12,7 @@
  */
 import { SvelteMap } from 'svelte/reactivity';
 import { applyViewEvents, type OperationView } from '../../../extension/src/core/operations/operationView';
+import type { OperationEvent } from '../../../extension/src/core/operations/operationEvents';
 import type { HostToWebview, OperationAction, OperationSummaryMsg, PreviewStateMsg, WebviewToHost } from '../../../extension/src/core/protocol';
 import { MAX_WATCHED_OPERATIONS } from '../../../extension/src/core/protocol';
 
@@ -120,31 +121,34 @@ export class OperationsState {
         for (const listener of this.#terminals.get(message.id) ?? []) listener(message.view.terminal, true);
         return;
       }
-      case 'operations/events': {
-        const view = this.views.get(message.id);
-        // Not replayed yet (or no longer watched): the replay will hold these.
-        if (!view) return;
-        const trace = this.#trace(message.id);
-        const now = Date.now();
-        for (const event of message.events) {
-          trace.lagMs.push(now - Date.parse(event.time));
-          if (event.seq <= trace.lastSeq) trace.duplicates++;
-          else if (event.seq === trace.lastSeq + 1) {
-            trace.applied.push(event.seq);
-            trace.lastSeq = event.seq;
-          }
-        }
-        if (trace.applied.length > 2000) trace.applied.splice(0, trace.applied.length - 1000);
-        if (trace.lagMs.length > 10_000) trace.lagMs.splice(0, trace.lagMs.length - 5000);
-        const { view: next, gap, terminal } = applyViewEvents(view, message.events);
-        this.views.set(message.id, next);
-        if (terminal) for (const listener of this.#terminals.get(message.id) ?? []) listener(terminal, false);
-        if (gap) {
-          trace.gaps++;
-          this.#post({ type: 'operations/resync', id: message.id });
-        }
+      case 'operations/events':
+        for (const batch of message.batches) this.#apply(batch.id, batch.events);
         return;
+    }
+  }
+
+  #apply(id: string, events: readonly OperationEvent[]): void {
+    const view = this.views.get(id);
+    // Not replayed yet (or no longer watched): the replay will hold these.
+    if (!view) return;
+    const trace = this.#trace(id);
+    const now = Date.now();
+    for (const event of events) {
+      trace.lagMs.push(now - Date.parse(event.time));
+      if (event.seq <= trace.lastSeq) trace.duplicates++;
+      else if (event.seq === trace.lastSeq + 1) {
+        trace.applied.push(event.seq);
+        trace.lastSeq = event.seq;
       }
+    }
+    if (trace.applied.length > 2000) trace.applied.splice(0, trace.applied.length - 1000);
+    if (trace.lagMs.length > 10_000) trace.lagMs.splice(0, trace.lagMs.length - 5000);
+    const { view: next, gap, terminal } = applyViewEvents(view, events);
+    this.views.set(id, next);
+    if (terminal) for (const listener of this.#terminals.get(id) ?? []) listener(terminal, false);
+    if (gap) {
+      trace.gaps++;
+      this.#post({ type: 'operations/resync', id });
     }
   }
 
