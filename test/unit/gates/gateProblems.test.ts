@@ -26,8 +26,8 @@ describe('parseGateOutput: tsc', () => {
   it('converts Windows separators and makes absolute paths under cwd relative', () => {
     expect(parse("C:\\repo\\src\\a.ts(3,1): error TS1005: ';' expected.", 'C:/repo')).toMatchObject([{ file: 'src/a.ts', line: 3, column: 1, code: 'TS1005' }]);
     expect(parse("C:\\repo\\src\\a.ts(3,1): error TS1005: ';' expected.")).toMatchObject([{ file: 'C:/repo/src/a.ts' }]);
-    expect(parse('/work/repo/src/b.ts(1,2): error TS2304: Cannot find name \'x\'.', '/work/repo/')).toMatchObject([{ file: 'src/b.ts' }]);
-    expect(parse('/elsewhere/src/b.ts(1,2): error TS2304: Cannot find name \'x\'.', '/work/repo')).toMatchObject([{ file: '/elsewhere/src/b.ts' }]);
+    expect(parse('/home/dev/acme/src/b.ts(1,2): error TS2304: Cannot find name \'x\'.', '/home/dev/acme/')).toMatchObject([{ file: 'src/b.ts' }]);
+    expect(parse('/elsewhere/src/b.ts(1,2): error TS2304: Cannot find name \'x\'.', '/home/dev/acme')).toMatchObject([{ file: '/elsewhere/src/b.ts' }]);
   });
 });
 
@@ -36,17 +36,17 @@ describe('parseGateOutput: eslint', () => {
     const output = [
       '> eslint .',
       '',
-      '/work/repo/src/a.js',
+      '/home/dev/acme/src/a.js',
       "   12:5   error    'x' is assigned a value but never used  no-unused-vars",
       '   20:1   warning  Unexpected any. Specify a different type  @typescript-eslint/no-explicit-any',
       '',
-      '/work/repo/src/b.ts',
+      '/home/dev/acme/src/b.ts',
       '   3:10  error  Parsing error: Unexpected token )',
       '',
       '✖ 3 problems (2 errors, 1 warning)',
       '  1 error and 0 warnings potentially fixable with the `--fix` option.',
     ].join('\n');
-    expect(parse(output, '/work/repo')).toEqual([
+    expect(parse(output, '/home/dev/acme')).toEqual([
       { tool: 'eslint', file: 'src/a.js', line: 12, column: 5, severity: 'error', code: 'no-unused-vars', message: "'x' is assigned a value but never used" },
       { tool: 'eslint', file: 'src/a.js', line: 20, column: 1, severity: 'warning', code: '@typescript-eslint/no-explicit-any', message: 'Unexpected any. Specify a different type' },
       { tool: 'eslint', file: 'src/b.ts', line: 3, column: 10, severity: 'error', message: 'Parsing error: Unexpected token )' },
@@ -74,7 +74,7 @@ describe('parseGateOutput: eslint', () => {
 describe('parseGateOutput: test runners', () => {
   it('vitest: one problem per failing test, located by its ❯ line', () => {
     const output = [
-      ' RUN  v1.6.0 /work/repo',
+      ' RUN  v1.6.0 /home/dev/acme',
       '',
       ' ✓ src/a.test.ts > x',
       ' ❯ src/sum.test.ts (2 tests | 1 failed) 6ms',
@@ -123,7 +123,7 @@ describe('parseGateOutput: test runners', () => {
       '',
       '    > 5 |     expect(sum(1, 2)).toBe(4);',
       '',
-      '      at Object.toBe (/work/repo/src/sum.test.js:5:17)',
+      '      at Object.toBe (/home/dev/acme/src/sum.test.js:5:17)',
       '      at processTicksAndRejections (node:internal/process/task_queues:95:5)',
       '',
       'FAIL src/broken.test.js',
@@ -137,7 +137,7 @@ describe('parseGateOutput: test runners', () => {
       'Tests:       1 failed, 1 total',
       'Time:        1.234 s',
     ].join('\n');
-    expect(parse(output, '/work/repo')).toEqual([
+    expect(parse(output, '/home/dev/acme')).toEqual([
       { tool: 'jest', file: 'src/sum.test.js', line: 5, column: 17, severity: 'error', message: 'expect(received).toBe(expected) // Object.is equality', test: 'sum › adds numbers' },
       { tool: 'jest', file: 'src/broken.test.js', severity: 'error', message: "Cannot find module './missing' from 'src/broken.test.js'" },
     ]);
@@ -172,7 +172,7 @@ describe('parseGateOutput: test runners', () => {
 
   it('cargo: compiler diagnostics with their span, summaries ignored, and failing tests', () => {
     const output = [
-      '   Compiling demo v0.1.0 (/work/repo)',
+      '   Compiling demo v0.1.0 (/home/dev/acme)',
       'warning: unused variable: `x`',
       ' --> src/main.rs:2:9',
       '  |',
